@@ -1,0 +1,245 @@
+// Boost.Asio peer of the tokio-cpp bench suite.
+//
+// Runs the workloads of BENCH.md on Boost.Asio with C++20 coroutines and prints, for each
+// selected workload, one line `NAME MEDIAN_NS_PER_OP` to stdout (progress goes to stderr).
+//
+// Usage: asio_peer [PREFIX]       (only workloads whose name starts with PREFIX)
+// Env:   TOKIO_BENCH_WORKERS=N    (threads; default: std::thread::hardware_concurrency())
+//
+// The "runtime" is Asio's common multi-threaded set-up: one io_context (concurrency hint = the
+// thread count) run by one thread per CPU, kept alive by a work guard for the whole program.
+// Mapping of the Tokio vocabulary:
+//   tokio::spawn(fut)        -> co_spawn(executor, awaitable<void>, detached)
+//   Handle::spawn (remote)   -> co_spawn(io_context, ..., detached) from a non-pool thread
+//   yield_now().await        -> co_await post(executor, use_awaitable)   (re-queue at the back)
+//   std mpsc "done" signal   -> Countdown / Signal below (std::mutex + std::condition_variable)
+// Note: co_spawn *dispatches* the new coroutine: called from a pool thread it starts running it
+// inline, up to its first suspension point (Tokio's spawn always queues). That is Asio's
+// semantics and part of what is compared.
+//
+// To add a workload: write `void name(Runtime&)` that performs exactly one repetition and
+// returns once it is complete, then add a row to kWorkloads.
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/version.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+
+constexpr std::size_t kSpawnMany = 10'000;
+constexpr std::size_t kYieldTasks = 200;
+constexpr std::size_t kYieldCount = 1'000;
+constexpr std::size_t kChainLen = 1'000;
+constexpr std::size_t kYieldOps = kYieldTasks * kYieldCount;
+
+// One io_context run by `threads` pool threads, alive for the whole program.
+class Runtime {
+ public:
+  explicit Runtime(unsigned threads)
+      : ctx_(static_cast<int>(threads)), guard_(asio::make_work_guard(ctx_)) {
+    pool_.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i) pool_.emplace_back([this] { ctx_.run(); });
+  }
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+  ~Runtime() {
+    guard_.reset();
+    for (auto& t : pool_) t.join();
+  }
+
+  asio::io_context& context() { return ctx_; }
+
+ private:
+  asio::io_context ctx_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::vector<std::thread> pool_;
+};
+
+// One-shot signal to a thread outside the pool (the analog of a std sync channel).
+class Signal {
+ public:
+  void notify() {
+    // Notify under the lock: the waiter may destroy *this as soon as it sees done_.
+    std::lock_guard lock(mu_);
+    done_ = true;
+    cv_.notify_one();
+  }
+  void wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return done_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+};
+
+// Shared counter: the task that brings it to zero notifies the outside thread.
+class Countdown {
+ public:
+  explicit Countdown(std::size_t n) : remaining_(n) {}
+  void count_down() {
+    if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) done_.notify();
+  }
+  void wait() { done_.wait(); }
+
+ private:
+  std::atomic<std::size_t> remaining_;
+  Signal done_;
+};
+
+awaitable<void> count_down_task(Countdown* cd) {
+  cd->count_down();
+  co_return;
+}
+
+// spawn_many_local. Tokio: inside block_on, tokio::spawn one task that tokio::spawns 10,000
+// tasks each decrementing the shared counter; the main thread waits on a std channel.
+// Asio: co_spawn one coroutine onto the pool; it co_spawns 10,000 count_down_task coroutines on
+// its own executor (each starts inline, see the note at the top); the main thread waits.
+awaitable<void> spawn_leaves(Countdown* cd, std::size_t n) {
+  auto ex = co_await asio::this_coro::executor;
+  for (std::size_t i = 0; i < n; ++i) asio::co_spawn(ex, count_down_task(cd), asio::detached);
+}
+
+void spawn_many_local(Runtime& rt) {
+  Countdown cd(kSpawnMany);
+  asio::co_spawn(rt.context(), spawn_leaves(&cd, kSpawnMany), asio::detached);
+  cd.wait();
+}
+
+// spawn_many_remote. Tokio: the main thread calls rt.spawn 10,000 times (remote spawns through
+// the runtime handle). Asio: the main thread co_spawns 10,000 coroutines onto the io_context;
+// from a non-pool thread co_spawn queues them (post), like Tokio's remote queue.
+void spawn_many_remote(Runtime& rt) {
+  Countdown cd(kSpawnMany);
+  for (std::size_t i = 0; i < kSpawnMany; ++i) {
+    asio::co_spawn(rt.context(), count_down_task(&cd), asio::detached);
+  }
+  cd.wait();
+}
+
+// yield_many. Tokio: 200 tasks spawned from outside, each `yield_now().await` 1,000 times, then
+// decrements the counter; the last signals. Asio: 200 coroutines co_spawned from the main
+// thread, each `co_await post(executor, use_awaitable)` 1,000 times (the coroutine is re-queued
+// at the back of the io_context's queue, which is what yield_now does), then counts down.
+awaitable<void> yielder(Countdown* cd) {
+  auto ex = co_await asio::this_coro::executor;
+  for (std::size_t i = 0; i < kYieldCount; ++i) co_await asio::post(ex, use_awaitable);
+  cd->count_down();
+}
+
+void yield_many(Runtime& rt) {
+  Countdown cd(kYieldTasks);
+  for (std::size_t i = 0; i < kYieldTasks; ++i) {
+    asio::co_spawn(rt.context(), yielder(&cd), asio::detached);
+  }
+  cd.wait();
+}
+
+// chained_spawn. Tokio: the main thread spawns the head of a chain of 1,000 tasks, each
+// tokio::spawns the next; the last signals a std channel. Asio: the same chain of 1,000
+// coroutines, each co_spawning the next on its executor; the last notifies the main thread.
+// (Because co_spawn dispatches, each link starts inline inside its parent's co_spawn call.)
+awaitable<void> chain_link(Signal* done, std::size_t remaining) {
+  if (remaining == 1) {
+    done->notify();
+  } else {
+    asio::co_spawn(co_await asio::this_coro::executor, chain_link(done, remaining - 1),
+                   asio::detached);
+  }
+}
+
+void chained_spawn(Runtime& rt) {
+  Signal done;
+  asio::co_spawn(rt.context(), chain_link(&done, kChainLen), asio::detached);
+  done.wait();
+}
+
+struct Workload {
+  std::string_view name;
+  int reps;
+  std::uint64_t ops;
+  void (*run)(Runtime&);
+};
+
+constexpr Workload kWorkloads[] = {
+    {"spawn_many_local", 21, kSpawnMany, spawn_many_local},
+    {"spawn_many_remote", 21, kSpawnMany, spawn_many_remote},
+    {"yield_many", 11, kYieldOps, yield_many},
+    {"chained_spawn", 21, kChainLen, chained_spawn},
+};
+
+// ns per op of one repetition.
+double measure(Runtime& rt, const Workload& w) {
+  auto start = std::chrono::steady_clock::now();
+  w.run(rt);
+  std::chrono::duration<double, std::nano> elapsed = std::chrono::steady_clock::now() - start;
+  return elapsed.count() / static_cast<double>(w.ops);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+unsigned worker_count() {
+  const char* raw = std::getenv("TOKIO_BENCH_WORKERS");
+  if (raw == nullptr) return std::max(1u, std::thread::hardware_concurrency());
+  char* end = nullptr;
+  long n = std::strtol(raw, &end, 10);
+  if (end == raw || *end != '\0' || n <= 0 || n > 4096) {
+    std::fprintf(stderr, "asio_peer: TOKIO_BENCH_WORKERS must be a positive integer, got '%s'\n",
+                 raw);
+    std::exit(2);
+  }
+  return static_cast<unsigned>(n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string_view prefix = argc > 1 ? argv[1] : "";
+  unsigned threads = worker_count();
+  std::fprintf(stderr, "asio_peer: Boost %d.%d.%d, one io_context run by %u threads\n",
+               BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, threads);
+  Runtime rt(threads);
+
+  int selected = 0;
+  for (const Workload& w : kWorkloads) {
+    if (!w.name.starts_with(prefix)) continue;
+    ++selected;
+    std::fprintf(stderr, "asio_peer: %.*s (1 warm-up + %d reps x %llu ops)\n",
+                 static_cast<int>(w.name.size()), w.name.data(), w.reps,
+                 static_cast<unsigned long long>(w.ops));
+    measure(rt, w);  // warm-up, discarded
+    std::vector<double> samples;
+    samples.reserve(w.reps);
+    for (int i = 0; i < w.reps; ++i) samples.push_back(measure(rt, w));
+    std::printf("%.*s %.1f\n", static_cast<int>(w.name.size()), w.name.data(), median(samples));
+    std::fflush(stdout);
+  }
+  if (selected == 0) {
+    std::fprintf(stderr, "asio_peer: no workload matches prefix '%.*s'\n",
+                 static_cast<int>(prefix.size()), prefix.data());
+  }
+  return 0;
+}

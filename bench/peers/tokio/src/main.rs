@@ -1,0 +1,212 @@
+//! Tokio peer of the tokio-cpp bench suite.
+//!
+//! Runs the workloads of BENCH.md on Tokio's multi-thread runtime and prints, for each selected
+//! workload, one line `NAME MEDIAN_NS_PER_OP` to stdout (progress goes to stderr).
+//!
+//! Usage: tokio-peer [PREFIX]      (only workloads whose name starts with PREFIX)
+//! Env:   TOKIO_BENCH_WORKERS=N    (worker threads; default: Tokio's default, one per CPU)
+//!
+//! Must keep compiling with rustc 1.63 (Debian bookworm's toolchain): no let-else, no
+//! `OnceLock`, no std APIs newer than 1.63.
+//!
+//! To add a workload: write `fn name(rt: &Runtime)` that performs exactly one repetition and
+//! returns once it is complete, then add a row to `WORKLOADS`.
+
+use std::env;
+use std::process;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tokio::runtime::{Builder, Runtime};
+
+/// One benchmark: `run` performs one repetition of `ops` operations.
+struct Workload {
+    name: &'static str,
+    reps: usize,
+    ops: u64,
+    run: fn(&Runtime),
+}
+
+const SPAWN_MANY: usize = 10_000;
+const YIELD_TASKS: usize = 200;
+const YIELD_COUNT: usize = 1_000;
+const CHAIN_LEN: usize = 1_000;
+
+const WORKLOADS: &[Workload] = &[
+    Workload {
+        name: "spawn_many_local",
+        reps: 21,
+        ops: SPAWN_MANY as u64,
+        run: spawn_many_local,
+    },
+    Workload {
+        name: "spawn_many_remote",
+        reps: 21,
+        ops: SPAWN_MANY as u64,
+        run: spawn_many_remote,
+    },
+    Workload {
+        name: "yield_many",
+        reps: 11,
+        ops: (YIELD_TASKS * YIELD_COUNT) as u64,
+        run: yield_many,
+    },
+    Workload {
+        name: "chained_spawn",
+        reps: 21,
+        ops: CHAIN_LEN as u64,
+        run: chained_spawn,
+    },
+];
+
+/// Shared countdown: the task that brings it to zero signals the waiting (non-runtime) thread
+/// over a std channel.
+struct Countdown {
+    remaining: AtomicUsize,
+    done: Mutex<mpsc::Sender<()>>,
+}
+
+impl Countdown {
+    fn new(n: usize) -> (Arc<Countdown>, mpsc::Receiver<()>) {
+        let (tx, rx) = mpsc::channel();
+        let cd = Countdown {
+            remaining: AtomicUsize::new(n),
+            done: Mutex::new(tx),
+        };
+        (Arc::new(cd), rx)
+    }
+
+    fn count_down(&self) {
+        if self.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.done.lock().unwrap().send(()).unwrap();
+        }
+    }
+}
+
+/// From inside one task, spawn 10,000 tasks that each decrement a shared counter; the last one
+/// signals the outside thread. (block_on only launches the spawning task, as in Tokio's own
+/// benches/rt_multi_threaded.rs; the main thread then waits on the std channel.)
+fn spawn_many_local(rt: &Runtime) {
+    let (cd, rx) = Countdown::new(SPAWN_MANY);
+    rt.block_on(async move {
+        tokio::spawn(async move {
+            for _ in 0..SPAWN_MANY {
+                let cd = cd.clone();
+                tokio::spawn(async move { cd.count_down() });
+            }
+        });
+    });
+    rx.recv().unwrap();
+}
+
+/// The same 10,000 spawns, made from the main thread (outside the runtime) through its handle.
+fn spawn_many_remote(rt: &Runtime) {
+    let (cd, rx) = Countdown::new(SPAWN_MANY);
+    for _ in 0..SPAWN_MANY {
+        let cd = cd.clone();
+        rt.spawn(async move { cd.count_down() });
+    }
+    rx.recv().unwrap();
+}
+
+/// 200 tasks spawned from outside, each yields 1,000 times, then counts down; the last signals.
+fn yield_many(rt: &Runtime) {
+    let (cd, rx) = Countdown::new(YIELD_TASKS);
+    for _ in 0..YIELD_TASKS {
+        let cd = cd.clone();
+        rt.spawn(async move {
+            for _ in 0..YIELD_COUNT {
+                tokio::task::yield_now().await;
+            }
+            cd.count_down();
+        });
+    }
+    rx.recv().unwrap();
+}
+
+/// Task `remaining` of the chain: the last one (remaining == 1) signals, every other one spawns
+/// the next.
+fn chain_link(done: mpsc::Sender<()>, remaining: usize) {
+    if remaining == 1 {
+        done.send(()).unwrap();
+    } else {
+        tokio::spawn(async move { chain_link(done, remaining - 1) });
+    }
+}
+
+/// A chain of 1,000 tasks, each spawning the next; the last signals. The head is spawned from
+/// the main thread; the other 999 spawns happen on the runtime.
+fn chained_spawn(rt: &Runtime) {
+    let (tx, rx) = mpsc::channel();
+    rt.spawn(async move { chain_link(tx, CHAIN_LEN) });
+    rx.recv().unwrap();
+}
+
+/// ns per op of one repetition.
+fn measure(rt: &Runtime, w: &Workload) -> f64 {
+    let start = Instant::now();
+    (w.run)(rt);
+    start.elapsed().as_nanos() as f64 / w.ops as f64
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn workers_from_env() -> Option<usize> {
+    let raw = match env::var("TOKIO_BENCH_WORKERS") {
+        Ok(s) => s,
+        Err(_) => return None,
+    };
+    match raw.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            eprintln!(
+                "tokio-peer: TOKIO_BENCH_WORKERS must be a positive integer, got {:?}",
+                raw
+            );
+            process::exit(2);
+        }
+    }
+}
+
+fn main() {
+    let prefix = env::args().nth(1).unwrap_or_default();
+
+    let mut builder = Builder::new_multi_thread();
+    builder.enable_all();
+    if let Some(n) = workers_from_env() {
+        builder.worker_threads(n);
+    }
+    let rt = builder.build().expect("failed to build the Tokio runtime");
+    match workers_from_env() {
+        Some(n) => eprintln!("tokio-peer: tokio 1.x multi-thread runtime, {} workers", n),
+        None => eprintln!("tokio-peer: tokio 1.x multi-thread runtime, default workers"),
+    }
+
+    let mut selected = 0;
+    for w in WORKLOADS
+        .iter()
+        .filter(|w| w.name.starts_with(prefix.as_str()))
+    {
+        selected += 1;
+        eprintln!(
+            "tokio-peer: {} (1 warm-up + {} reps x {} ops)",
+            w.name, w.reps, w.ops
+        );
+        measure(&rt, w); // warm-up, discarded
+        let samples: Vec<f64> = (0..w.reps).map(|_| measure(&rt, w)).collect();
+        println!("{} {:.1}", w.name, median(samples));
+    }
+    if selected == 0 {
+        eprintln!("tokio-peer: no workload matches prefix {:?}", prefix);
+    }
+}

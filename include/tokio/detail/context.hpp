@@ -1,0 +1,64 @@
+// Execution context of a running task: which coroutine to resume when the task is polled.
+//
+// A spawned task owns one root Context. `co_await` of a child Task stays in the same Context
+// (the child's frame chains to its parent by symmetric transfer). A leaf awaitable that suspends
+// records itself (`leaf`) and the awaiting coroutine (`resume_point`) in the current Context and
+// registers a Waker for `task`. When the task is polled again the leaf is asked whether it is
+// ready; only then is `resume_point` resumed. Spurious polls are therefore harmless, which is
+// what lets join/select poll every branch whenever the task is woken, as Tokio's macros do.
+//
+// A combinator (join, select, try_join, unconstrained) gives each child its own Context and
+// installs itself as the parent's `combinator`; polling the parent then polls the children.
+//
+// Thread rule: a Context is only touched by the thread that currently runs its task (the task's
+// RUNNING bit makes that thread unique), so none of these fields is atomic.
+#pragma once
+
+#include <coroutine>
+
+namespace tokio::detail {
+
+struct Header;
+
+/// A suspended leaf awaitable. `poll_ready` runs on the task's thread, while the task is polled;
+/// it returns true when the awaited event happened (then the awaiting coroutine is resumed),
+/// or re-registers its waker and returns false.
+struct Leaf {
+  virtual bool poll_ready() noexcept = 0;
+
+ protected:
+  ~Leaf() = default;
+};
+
+/// A combinator that owns child contexts; `poll` polls them.
+struct Combinator {
+  virtual void poll() = 0;
+
+ protected:
+  ~Combinator() = default;
+};
+
+struct Context {
+  Header* task = nullptr;                  // the task whose waker leaves register
+  std::coroutine_handle<> resume_point{};  // what to resume when the pending leaf is ready
+  Leaf* leaf = nullptr;                    // pending leaf, or null when resume_point is runnable
+  Combinator* combinator = nullptr;        // set while a combinator runs children here
+};
+
+/// The context being polled on this thread, or null outside any task.
+extern constinit thread_local Context* tl_current_context;
+
+/// The current context; throws std::logic_error naming `what` when called outside a task.
+Context& current_context(const char* what);
+
+/// Polls `ctx` once on this thread: delegates to its combinator, or resumes its resume point if
+/// no leaf is pending or the pending leaf is ready.
+void poll_context(Context& ctx);
+
+/// Records that `leaf` suspends the coroutine `awaiting` in `ctx`.
+inline void suspend_leaf(Context& ctx, Leaf* leaf, std::coroutine_handle<> awaiting) noexcept {
+  ctx.leaf = leaf;
+  ctx.resume_point = awaiting;
+}
+
+}  // namespace tokio::detail

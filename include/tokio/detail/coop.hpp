@@ -1,0 +1,45 @@
+// Cooperative budget (Tokio's coop): each scheduling of a task gets 128 units; leaf operations
+// that complete consume one. When the budget is spent, leaves report "not ready" and the task
+// yields, so a task that always finds its operations ready cannot starve its neighbours.
+// The budget is per thread: only the thread running a task reads or writes it.
+#pragma once
+
+#include <cstdint>
+
+namespace tokio::detail {
+
+inline constexpr std::uint8_t kInitialBudget = 128;
+
+struct Budget {
+  std::uint8_t remaining = kInitialBudget;
+  bool constrained = false;  // false outside tasks and inside task::unconstrained
+};
+
+extern constinit thread_local Budget tl_budget;
+
+/// True when the running task may make progress (budget left, or unconstrained).
+inline bool coop_has_budget() noexcept {
+  return !tl_budget.constrained || tl_budget.remaining > 0;
+}
+/// Consumes one unit of budget (a leaf operation completed).
+inline void coop_consume() noexcept {
+  if (tl_budget.constrained && tl_budget.remaining > 0) --tl_budget.remaining;
+}
+
+/// Sets the budget for one scheduling of a task and restores the previous one on exit.
+class BudgetScope {
+ public:
+  explicit BudgetScope(Budget budget) noexcept : saved_(tl_budget) { tl_budget = budget; }
+  ~BudgetScope() { tl_budget = saved_; }
+  BudgetScope(const BudgetScope&) = delete;
+  BudgetScope& operator=(const BudgetScope&) = delete;
+
+ private:
+  Budget saved_;
+};
+
+/// Makes the running task (of `ctx`) be polled again after others: wakes it while it runs.
+struct Context;
+void yield_current(Context& ctx) noexcept;
+
+}  // namespace tokio::detail

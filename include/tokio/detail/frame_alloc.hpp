@@ -1,0 +1,21 @@
+// Per-thread size-class pools for coroutine frames and task cells.
+//
+// Every coroutine frame (through the promise's operator new) and every spawned task's cell is
+// carved from here, so steady-state spawn and await take nothing from malloc. Each thread owns
+// its free lists outright (no atomics, no locks); a block freed on another thread than the one
+// that allocated it simply joins the freeing thread's list, and each list is capped so memory
+// that migrates this way is bounded. Under AddressSanitizer the pool is bypassed so that
+// use-after-free of a frame is still caught.
+#pragma once
+
+#include <cstddef>
+
+namespace tokio::detail {
+
+/// Allocates `size` bytes (aligned to __STDCPP_DEFAULT_NEW_ALIGNMENT__). Throws std::bad_alloc.
+void* frame_alloc(std::size_t size);
+
+/// Returns a block obtained from frame_alloc with the same `size`.
+void frame_free(void* block, std::size_t size) noexcept;
+
+}  // namespace tokio::detail

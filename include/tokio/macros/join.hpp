@@ -1,0 +1,82 @@
+// tokio::join and tokio::try_join: run several Tasks concurrently inside the calling task.
+#pragma once
+
+#include <cstddef>
+#include <tuple>
+#include <utility>
+
+#include "tokio/detail/branch.hpp"
+
+namespace tokio::detail {
+
+template <bool kTry, class... Ts>
+class JoinAwaiter final : public CombinatorBase<JoinAwaiter<kTry, Ts...>> {
+ public:
+  static constexpr const char* kName = kTry ? "tokio::try_join" : "tokio::join";
+
+  explicit JoinAwaiter(Task<Ts>&&... tasks) : branches_(Branch<Ts>(std::move(tasks))...) {}
+
+  void start_branches(Header* task) {
+    std::apply([&](auto&... b) { (b.start(task), ...); }, branches_);
+  }
+  bool poll_branches() {
+    bool all_done = true;
+    bool failed = false;
+    std::apply(
+        [&](auto&... b) {
+          (
+              [&] {
+                if (failed) return;
+                if (!b.poll()) {
+                  all_done = false;
+                } else if (kTry && b.failed()) {
+                  failed = true;
+                  if (!first_error_) first_error_ = b.error();
+                } else if (b.failed() && !first_error_) {
+                  first_error_ = b.error();
+                }
+              }(),
+              ...);
+        },
+        branches_);
+    if (failed) {
+      std::apply([](auto&... b) { (b.cancel(), ...); }, branches_);
+      return true;
+    }
+    return all_done;
+  }
+  std::tuple<BranchValue<Ts>...> await_resume() {
+    if (first_error_) std::rethrow_exception(first_error_);
+    return std::apply([](auto&... b) { return std::tuple<BranchValue<Ts>...>(b.take()...); },
+                      branches_);
+  }
+
+ private:
+  std::tuple<Branch<Ts>...> branches_;
+  std::exception_ptr first_error_;
+};
+
+}  // namespace tokio::detail
+
+namespace tokio {
+
+/// Runs every task concurrently inside the calling task (on its thread, no spawn) and waits for
+/// all of them; returns their values as a tuple (std::monostate for void, reference_wrapper
+/// for references). Like Tokio's `join!`.
+///
+/// Errors: if tasks throw, every task still runs to its end, then the first exception (in
+/// completion order) is re-thrown. Use try_join to stop at the first failure.
+/// Cancel safety: destroying the returned Task destroys every unfinished child.
+template <class... Ts>
+Task<std::tuple<detail::BranchValue<Ts>...>> join(Task<Ts>... tasks) {
+  co_return co_await detail::JoinAwaiter<false, Ts...>(std::move(tasks)...);
+}
+
+/// Like join, but the first exception cancels the other tasks (their frames are destroyed,
+/// running their destructors) and is re-thrown at once. Like Tokio's `try_join!`.
+template <class... Ts>
+Task<std::tuple<detail::BranchValue<Ts>...>> try_join(Task<Ts>... tasks) {
+  co_return co_await detail::JoinAwaiter<true, Ts...>(std::move(tasks)...);
+}
+
+}  // namespace tokio

@@ -1,0 +1,145 @@
+// tokio::task::JoinSet<T>: a collection of spawned tasks, awaited in completion order.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <optional>
+#include <utility>
+
+#include "tokio/detail/cell.hpp"
+#include "tokio/detail/coop.hpp"
+#include "tokio/detail/join_set_core.hpp"
+#include "tokio/result.hpp"
+#include "tokio/task/join_error.hpp"
+#include "tokio/task/spawn.hpp"
+
+namespace tokio::task {
+
+/// A set of tasks spawned on the current runtime whose outputs are taken as they complete.
+///
+/// `co_await set.join_next()` gives std::nullopt when the set is empty, otherwise the
+/// next task's outcome as a Result<T, JoinError> (a cancelled or panicked task is an error
+/// value here, not an exception). Destroying the JoinSet aborts every task still in it.
+///
+/// Errors: spawn throws as tokio::spawn does.
+/// Cancel safety: join_next is cancel-safe: if it is cancelled, no task output is lost.
+/// Thread safety: use from one task at a time (like Tokio's `&mut self`).
+template <class T>
+class JoinSet {
+ public:
+  using Outcome = Result<T, JoinError>;
+
+  JoinSet() = default;
+  JoinSet(JoinSet&&) noexcept = default;
+  JoinSet& operator=(JoinSet&&) noexcept = default;
+
+  /// Spawns `task` on the current runtime into the set; returns an AbortHandle for it.
+  AbortHandle spawn(Task<T> task) { return insert(tokio::spawn(std::move(task))); }
+  /// Spawns the Task returned by `fn()` (kept alive until it ends) into the set.
+  template <class F>
+    requires detail::is_task_v<std::invoke_result_t<F&>>
+  AbortHandle spawn(F fn) {
+    return insert(tokio::spawn(std::move(fn)));
+  }
+  /// Runs `fn` on the blocking pool as a member of the set.
+  template <class F>
+    requires std::invocable<F&>
+  AbortHandle spawn_blocking(F&& fn) {
+    return insert(task::spawn_blocking(std::forward<F>(fn)));
+  }
+
+  /// Number of tasks in the set (finished ones not yet joined included).
+  std::size_t len() const noexcept { return core_.len(); }
+  bool is_empty() const noexcept { return len() == 0; }
+
+  class JoinNext : detail::Leaf {
+   public:
+    explicit JoinNext(JoinSet& set) noexcept : set_(set) {}
+    bool await_ready() {
+      if (set_.is_empty()) return true;
+      return detail::coop_has_budget() && (taken_ = set_.core_.take_completed(nullptr));
+    }
+    bool await_suspend(std::coroutine_handle<> awaiting) {
+      auto& ctx = detail::current_context("JoinSet::join_next");
+      if (!detail::coop_has_budget()) {
+        detail::suspend_leaf(ctx, this, awaiting);
+        detail::yield_current(ctx);
+        return true;
+      }
+      if (try_take(ctx)) return false;
+      detail::suspend_leaf(ctx, this, awaiting);
+      return true;
+    }
+    std::optional<Outcome> await_resume() {
+      if (!taken_) return std::nullopt;
+      detail::coop_consume();
+      return set_.finish(taken_);
+    }
+
+   private:
+    bool try_take(detail::Context& ctx) {
+      const auto waker = detail::task_waker(ctx.task);
+      taken_ = set_.core_.take_completed(&waker);
+      return taken_ != nullptr || set_.is_empty();
+    }
+    bool poll_ready() noexcept override {
+      try {
+        return try_take(*detail::tl_current_context);
+      } catch (...) {
+        return true;  // allocation failure: resume, await_resume reports what it can
+      }
+    }
+    JoinSet& set_;
+    detail::Header* taken_ = nullptr;
+  };
+
+  /// Waits for the next task to finish and returns its outcome; std::nullopt if the set is
+  /// empty. Cancel-safe.
+  [[nodiscard]] JoinNext join_next() noexcept { return JoinNext(*this); }
+
+  /// The outcome of a task that has already finished, without waiting; std::nullopt if none.
+  std::optional<Outcome> try_join_next() {
+    if (auto* task = core_.take_completed(nullptr)) return finish(task);
+    return std::nullopt;
+  }
+
+  /// Aborts every task in the set; they stay in it until joined (as cancelled errors).
+  void abort_all() noexcept { core_.abort_all(); }
+  /// Removes every task from the set without aborting it.
+  void detach_all() noexcept { core_.detach_all(); }
+  /// Aborts every task and waits until all have finished, discarding their outcomes.
+  Task<void> shutdown() {
+    abort_all();
+    while (co_await join_next()) {
+    }
+  }
+
+ private:
+  template <class H>
+  AbortHandle insert(H handle) {
+    AbortHandle abort = handle.abort_handle();
+    core_.insert(std::move(handle).into_raw());
+    return abort;
+  }
+  Outcome finish(detail::Header* task) {
+    struct Drop {
+      detail::Header* task;
+      ~Drop() { detail::join_handle_drop(task); }
+    } drop{task};
+    auto* cell = static_cast<detail::Cell<T>*>(task);
+    try {
+      if constexpr (std::is_void_v<T>) {
+        detail::take_outcome<T>(cell->outcome, cell->id);
+        return Outcome();
+      } else {
+        return Outcome(detail::take_outcome<T>(cell->outcome, cell->id));
+      }
+    } catch (JoinError& error) {
+      return Outcome(Err<JoinError>(std::move(error)));
+    }
+  }
+
+  detail::JoinSetCore core_;
+};
+
+}  // namespace tokio::task

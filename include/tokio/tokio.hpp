@@ -1,0 +1,22 @@
+// The umbrella header of tokio-cpp: everything public.
+#pragma once
+
+#include "tokio/macros/join.hpp"
+#include "tokio/macros/select.hpp"
+#include "tokio/main.hpp"
+#include "tokio/result.hpp"
+#include "tokio/runtime/builder.hpp"
+#include "tokio/runtime/handle.hpp"
+#include "tokio/runtime/runtime.hpp"
+#include "tokio/task/id.hpp"
+#include "tokio/task/join_error.hpp"
+#include "tokio/task/join_handle.hpp"
+#include "tokio/task/join_set.hpp"
+#include "tokio/task/spawn.hpp"
+#include "tokio/task/task.hpp"
+#include "tokio/task/unconstrained.hpp"
+#include "tokio/task/yield_now.hpp"
+
+namespace tokio {
+using task::JoinHandle;
+}  // namespace tokio

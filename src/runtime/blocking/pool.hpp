@@ -1,0 +1,84 @@
+// The blocking pool: threads for spawn_blocking jobs and for the multi-thread workers.
+//
+// A job is either a spawn_blocking task (its Header, holding a notification reference) or a
+// "mandatory" closure (a worker's run loop) that always gets a thread. Ordinary jobs are
+// limited to max_blocking_threads threads beyond the mandatory ones. An idle thread waits
+// keep_alive for work, then exits. Shutdown cancels queued ordinary jobs, lets running ones
+// finish, and waits (up to a timeout) for every thread.
+//
+// Concurrency: all fields of Shared are guarded by Shared::mutex. A thread's body holds a
+// shared_ptr to Shared, so a thread still finishing after a timed-out shutdown never touches
+// freed memory.
+#pragma once
+
+#include <pthread.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "tokio/detail/header.hpp"
+#include "tokio/runtime/builder.hpp"
+
+namespace tokio::detail {
+
+class RuntimeInner;
+
+class BlockingPool final : public Scheduler {
+ public:
+  BlockingPool(const RuntimeConfig& config, std::size_t mandatory_threads);
+  ~BlockingPool();
+
+  /// Queues a spawn_blocking job (notification reference included) and makes sure a thread
+  /// will run it. Throws std::system_error when no thread can be started (the job is
+  /// cancelled first).
+  void spawn_task(Header* job);
+  /// Runs `fn` on a pool thread, starting one if none is idle (not limited by
+  /// max_blocking_threads). Throws std::system_error when no thread can be started.
+  void spawn_mandatory(std::function<void()> fn);
+  /// See the file comment. Idempotent.
+  void shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept;
+
+  /// The runtime whose context pool threads enter (for spawn from a blocking job).
+  void set_runtime(RuntimeInner* runtime) noexcept { shared_->runtime = runtime; }
+
+  // Scheduler: a re-notified job (abort before it started) is queued again to be cancelled.
+  void schedule(Header* job, bool is_yield) noexcept override;
+  bool release(Header*) noexcept override { return false; }
+
+ private:
+  struct Job {
+    Header* task = nullptr;
+    std::function<void()> fn;
+  };
+  struct Shared {
+    std::mutex mutex;
+    std::condition_variable work_cv;
+    std::condition_variable exit_cv;
+    std::deque<Job> queue;
+    std::size_t threads = 0;        // live threads
+    std::size_t idle = 0;           // threads waiting for work
+    std::size_t wakeups = 0;        // notifications sent to idle threads, not yet consumed
+    std::size_t ordinary_limit;     // max_blocking_threads + mandatory threads
+    bool shutdown = false;
+    bool abandoned = false;          // shutdown timed out: exiting threads detach themselves
+    std::vector<pthread_t> to_join;  // threads that have exited (or are about to)
+    RuntimeConfig config;
+    RuntimeInner* runtime = nullptr;
+  };
+
+  void push(Job job, bool mandatory);
+  static void* thread_main(void* arg);
+  static void run_thread(const std::shared_ptr<Shared>& shared);
+  static void run_job(Job& job) noexcept;
+
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace tokio::detail

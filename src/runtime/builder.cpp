@@ -1,0 +1,130 @@
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+#include "runtime/enter.hpp"
+#include "runtime/scheduler/current_thread/current_thread.hpp"
+#include "runtime/scheduler/multi_thread/multi_thread.hpp"
+#include "tokio/runtime/runtime.hpp"
+
+namespace tokio::runtime {
+
+Builder Builder::new_current_thread() { return Builder(RuntimeFlavor::CurrentThread); }
+Builder Builder::new_multi_thread() { return Builder(RuntimeFlavor::MultiThread); }
+
+Builder& Builder::worker_threads(std::size_t count) {
+  if (count == 0) throw std::invalid_argument("Builder::worker_threads: must be at least 1");
+  config_.worker_threads = count;
+  return *this;
+}
+Builder& Builder::max_blocking_threads(std::size_t count) {
+  if (count == 0) throw std::invalid_argument("Builder::max_blocking_threads: must be at least 1");
+  config_.max_blocking_threads = count;
+  return *this;
+}
+Builder& Builder::thread_name(std::string name) {
+  config_.thread_name = [name = std::move(name)] { return name; };
+  return *this;
+}
+Builder& Builder::thread_name_fn(std::function<std::string()> fn) {
+  if (!fn) throw std::invalid_argument("Builder::thread_name_fn: empty function");
+  config_.thread_name = std::move(fn);
+  return *this;
+}
+Builder& Builder::thread_stack_size(std::size_t bytes) {
+  config_.thread_stack_size = bytes;
+  return *this;
+}
+Builder& Builder::on_thread_start(std::function<void()> fn) {
+  config_.on_thread_start = std::move(fn);
+  return *this;
+}
+Builder& Builder::on_thread_stop(std::function<void()> fn) {
+  config_.on_thread_stop = std::move(fn);
+  return *this;
+}
+Builder& Builder::thread_keep_alive(std::chrono::nanoseconds duration) {
+  if (duration.count() < 0) throw std::invalid_argument("Builder::thread_keep_alive: negative");
+  config_.thread_keep_alive = duration;
+  return *this;
+}
+Builder& Builder::event_interval(std::uint32_t ticks) {
+  if (ticks == 0) throw std::invalid_argument("Builder::event_interval: must be at least 1");
+  config_.event_interval = ticks;
+  return *this;
+}
+Builder& Builder::global_queue_interval(std::uint32_t ticks) {
+  if (ticks == 0)
+    throw std::invalid_argument("Builder::global_queue_interval: must be at least 1");
+  config_.global_queue_interval = ticks;
+  return *this;
+}
+Builder& Builder::enable_io() {
+  config_.enable_io = true;
+  return *this;
+}
+Builder& Builder::enable_time() {
+  config_.enable_time = true;
+  return *this;
+}
+Builder& Builder::enable_all() {
+  config_.enable_io = true;
+  config_.enable_time = true;
+  return *this;
+}
+Builder& Builder::start_paused(bool paused) {
+  config_.start_paused = paused;
+  return *this;
+}
+
+Runtime Builder::build() {
+  if (config_.flavor == RuntimeFlavor::CurrentThread)
+    return Runtime(std::make_shared<detail::CurrentThread>(config_));
+  auto inner = std::make_shared<detail::MultiThread>(config_);
+  inner->start();
+  return Runtime(std::move(inner));
+}
+
+Runtime::Runtime() : Runtime(Builder::new_multi_thread().enable_all().build()) {}
+
+Runtime::Runtime(std::shared_ptr<detail::RuntimeInner> inner) noexcept : inner_(std::move(inner)) {}
+
+Runtime& Runtime::operator=(Runtime&& other) noexcept {
+  if (this != &other) {
+    if (inner_) inner_->shutdown(std::nullopt);
+    inner_ = std::move(other.inner_);
+  }
+  return *this;
+}
+
+namespace {
+void check_not_in_runtime() {
+  if (detail::tl_driving) {
+    std::fputs(
+        "tokio: a Runtime was dropped or shut down from inside a runtime thread (a task or a "
+        "block_on body). That would wait for itself; drop it from outside the runtime, or use "
+        "shutdown_background(). Aborting.\n",
+        stderr);
+    std::abort();
+  }
+}
+}  // namespace
+
+Runtime::~Runtime() {
+  if (!inner_) return;
+  check_not_in_runtime();
+  inner_->shutdown(std::nullopt);
+}
+
+void Runtime::shutdown_timeout(std::chrono::nanoseconds timeout) && {
+  if (!inner_) return;
+  check_not_in_runtime();
+  std::exchange(inner_, nullptr)->shutdown(timeout);
+}
+
+void Runtime::shutdown_background() && {
+  if (!inner_) return;
+  std::exchange(inner_, nullptr)->shutdown(std::chrono::nanoseconds(0));
+}
+
+}  // namespace tokio::runtime

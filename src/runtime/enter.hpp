@@ -1,0 +1,37 @@
+// Entering a runtime's context on a thread: what block_on and the workers do first.
+#pragma once
+
+#include <stdexcept>
+
+#include "tokio/detail/runtime_inner.hpp"
+
+namespace tokio::detail {
+
+/// True while this thread drives a runtime (a worker, or inside block_on).
+extern constinit thread_local bool tl_driving;
+
+/// Marks this thread as driving `runtime` for the guard's lifetime.
+/// Errors: throws std::logic_error when the thread already drives a runtime.
+class EnterRuntime {
+ public:
+  explicit EnterRuntime(RuntimeInner* runtime) : saved_runtime_(tl_runtime) {
+    if (tl_driving)
+      throw std::logic_error(
+          "Cannot start a runtime from within a runtime: block_on was called on a thread that "
+          "is already driving tasks. Await the Task instead, or run the blocking code with "
+          "task::spawn_blocking / task::block_in_place");
+    tl_driving = true;
+    tl_runtime = runtime;
+  }
+  ~EnterRuntime() {
+    tl_driving = false;
+    tl_runtime = saved_runtime_;
+  }
+  EnterRuntime(const EnterRuntime&) = delete;
+  EnterRuntime& operator=(const EnterRuntime&) = delete;
+
+ private:
+  RuntimeInner* saved_runtime_;
+};
+
+}  // namespace tokio::detail

@@ -1,0 +1,163 @@
+#include "runtime/scheduler/current_thread/current_thread.hpp"
+
+#include <stdexcept>
+
+#include "runtime/enter.hpp"
+#include "runtime/task/state.hpp"
+
+namespace tokio::detail {
+
+namespace {
+constinit thread_local const CurrentThread* tl_core_owner = nullptr;
+}
+
+// The block_on root's scheduler: a notification just raises `notified` and wakes the core.
+// Owned by the root (Header::keep_alive), and it keeps the runtime alive, so a late wake from
+// another thread never touches freed memory.
+struct CurrentThread::RootScheduler final : Scheduler {
+  std::shared_ptr<RuntimeInner> runtime;
+  CurrentThread* owner;
+  std::atomic<bool> notified{true};  // the root starts with its first notification
+
+  void schedule(Header*, bool) noexcept override {
+    notified.store(true, std::memory_order_release);
+    if (tl_core_owner != owner) owner->parker_.unpark();
+  }
+  bool release(Header*) noexcept override { return false; }
+};
+
+CurrentThread::CurrentThread(const RuntimeConfig& config)
+    : config_(config), blocking_(config, 0) {
+  blocking_.set_runtime(this);
+}
+
+CurrentThread::~CurrentThread() { shutdown(std::nullopt); }
+
+bool CurrentThread::on_core_thread() const noexcept { return tl_core_owner == this; }
+
+void CurrentThread::spawn(Header* task) noexcept {
+  task->scheduler = this;
+  if (!owned_.bind(task)) {
+    // Shut down: cancel now. References: the list never took one, the notification is ours.
+    task_shutdown(task);
+    task_drop_ref(task);  // the owned-list reference that bind refused
+    task_drop_ref(task);  // the notification
+    return;
+  }
+  schedule(task, false);
+}
+
+void CurrentThread::spawn_blocking(Header* job) { blocking_.spawn_task(job); }
+
+void CurrentThread::push_local(Header* task) noexcept {
+  task->queue_next = nullptr;
+  if (local_tail_) {
+    local_tail_->queue_next = task;
+  } else {
+    local_head_ = task;
+  }
+  local_tail_ = task;
+}
+
+Header* CurrentThread::pop_local() noexcept {
+  Header* task = local_head_;
+  if (task) {
+    local_head_ = task->queue_next;
+    if (!local_head_) local_tail_ = nullptr;
+  }
+  return task;
+}
+
+void CurrentThread::schedule(Header* task, bool) noexcept {
+  if (on_core_thread()) {
+    push_local(task);
+    return;
+  }
+  if (!inject_.push(task)) {
+    task_drop_ref(task);  // shut down: the task was or will be cancelled by shutdown
+    return;
+  }
+  parker_.unpark();
+}
+
+Header* CurrentThread::next_task() noexcept {
+  ++tick_;
+  if (tick_ % config_.global_queue_interval == 0) {
+    if (Header* task = inject_.pop()) return task;
+    return pop_local();
+  }
+  if (Header* task = pop_local()) return task;
+  return inject_.pop();
+}
+
+void CurrentThread::block_on(Header* root) {
+  auto root_scheduler = std::make_shared<RootScheduler>();
+  root_scheduler->runtime = shared_from_this();
+  root_scheduler->owner = this;
+  root->scheduler = root_scheduler.get();
+  root->id = 0;
+  root->keep_alive = root_scheduler;
+
+  EnterRuntime enter(this);
+  std::lock_guard core(core_mutex_);
+  const CurrentThread* saved_owner = tl_core_owner;
+  tl_core_owner = this;
+  struct Restore {
+    const CurrentThread* saved;
+    ~Restore() { tl_core_owner = saved; }
+  } restore{saved_owner};
+
+  for (;;) {
+    if (root_scheduler->notified.exchange(false, std::memory_order_acquire)) {
+      task_run(root);
+      if (task_is_complete(root)) return;
+    }
+    std::uint32_t ran = 0;
+    for (; ran < config_.event_interval; ++ran) {
+      if (root_scheduler->notified.load(std::memory_order_relaxed)) break;
+      Header* task = next_task();
+      if (!task) break;
+      task_run(task);
+    }
+    if (root_scheduler->notified.load(std::memory_order_acquire)) continue;
+    if (ran == 0) {
+      parker_.park();
+    } else if (ran == config_.event_interval && driver_.has_sources()) {
+      parker_.park(std::chrono::nanoseconds(0));
+    }
+  }
+}
+
+void CurrentThread::block_in_place(void (*)(void*), void*) {
+  throw std::logic_error(
+      "task::block_in_place cannot be called from a current_thread runtime: it has no other "
+      "thread to hand its tasks to. Use task::spawn_blocking, or a multi_thread runtime");
+}
+
+void CurrentThread::drain_queues() noexcept {
+  while (Header* task = pop_local()) task_drop_ref(task);
+  while (Header* task = inject_.pop()) task_drop_ref(task);
+}
+
+void CurrentThread::shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept {
+  if (shut_down_.exchange(true)) return;
+  {
+    // Cancel on this thread, inside the runtime's context, holding the core so that wakes
+    // from destructors queue locally (and are then dropped).
+    // From inside block_on (shutdown_background in a task) this thread already holds it.
+    std::unique_lock core(core_mutex_, std::defer_lock);
+    if (!on_core_thread()) core.lock();
+    RuntimeInner* saved_runtime = tl_runtime;
+    const CurrentThread* saved_owner = tl_core_owner;
+    tl_runtime = this;
+    tl_core_owner = this;
+    inject_.close();
+    owned_.close_and_shutdown_all();
+    drain_queues();
+    tl_core_owner = saved_owner;
+    tl_runtime = saved_runtime;
+  }
+  blocking_.shutdown(timeout);
+}
+
+}  // namespace tokio::detail

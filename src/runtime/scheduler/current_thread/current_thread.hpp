@@ -1,0 +1,62 @@
+// The current_thread scheduler: every task runs on the thread that is inside block_on.
+//
+// The "core" (the local run queue and the driver) belongs to the thread holding core_mutex_
+// inside block_on; only that thread touches local_*. Other threads schedule through the
+// inject queue and unpark the core's Parker, which sleeps in the driver.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "runtime/blocking/pool.hpp"
+#include "runtime/driver/driver.hpp"
+#include "runtime/driver/parker.hpp"
+#include "runtime/scheduler/inject.hpp"
+#include "runtime/scheduler/owned_tasks.hpp"
+#include "tokio/detail/runtime_inner.hpp"
+#include "tokio/runtime/builder.hpp"
+
+namespace tokio::detail {
+
+class CurrentThread final : public RuntimeInner, public Scheduler {
+ public:
+  explicit CurrentThread(const RuntimeConfig& config);
+  ~CurrentThread() override;
+
+  void spawn(Header* task) noexcept override;
+  void spawn_blocking(Header* job) override;
+  void block_on(Header* root) override;
+  runtime::RuntimeFlavor flavor() const noexcept override {
+    return runtime::RuntimeFlavor::CurrentThread;
+  }
+  void shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept override;
+  void block_in_place(void (*f)(void*), void* arg) override;
+
+  void schedule(Header* task, bool is_yield) noexcept override;
+  bool release(Header* task) noexcept override { return owned_.remove(task); }
+
+ private:
+  struct RootScheduler;
+  bool on_core_thread() const noexcept;
+  void push_local(Header* task) noexcept;
+  Header* pop_local() noexcept;
+  Header* next_task() noexcept;
+  void drain_queues() noexcept;
+
+  RuntimeConfig config_;
+  Driver driver_;
+  Parker parker_{&driver_};
+  OwnedTasks owned_;
+  Inject inject_;
+  BlockingPool blocking_;
+  std::mutex core_mutex_;
+  Header* local_head_ = nullptr;  // core thread only
+  Header* local_tail_ = nullptr;
+  std::uint32_t tick_ = 0;
+  std::atomic<bool> shut_down_{false};
+  std::shared_ptr<RootScheduler> root_scheduler_;
+};
+
+}  // namespace tokio::detail

@@ -1,0 +1,49 @@
+// Idle: which workers are parked and how many are searching for work (after Tokio's idle.rs).
+//
+// state_ packs num_unparked (high 16 bits) and num_searching (low 16 bits). Reads that decide
+// whether to wake a worker and the updates around parking are seq_cst: a worker that parks
+// re-checks the queues after publishing "parked", and a scheduler that queues work checks
+// "anyone searching or parked?" after publishing the task; seq_cst on both sides guarantees
+// that at least one of them sees the other (no lost wake-up).
+// sleepers_ (the parked worker indices) is guarded by mutex_.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace tokio::detail {
+
+class Idle {
+ public:
+  explicit Idle(std::size_t num_workers);
+
+  /// The worker to wake for newly queued work, already counted as unparked and searching;
+  /// nullopt when a searcher exists or nobody is parked.
+  std::optional<std::size_t> worker_to_notify();
+  /// Counts `worker` as parked. Returns true if it was the last searcher (the caller must
+  /// then look for pending work and wake someone for it).
+  bool transition_worker_to_parked(std::size_t worker, bool is_searching);
+  /// Lets a worker start searching; false when half the workers already search.
+  bool transition_worker_to_searching();
+  /// A searcher found work; true when it was the last searcher.
+  bool transition_worker_from_searching();
+  /// Removes `worker` from the sleepers if present (it woke on its own); true if it was there.
+  bool unpark_worker_by_id(std::size_t worker);
+  bool is_parked(std::size_t worker);
+
+ private:
+  static constexpr std::uint32_t kUnparkedOne = 1u << 16;
+  static constexpr std::uint32_t kSearchMask = kUnparkedOne - 1;
+  bool notify_should_wakeup() const noexcept;
+
+  std::atomic<std::uint32_t> state_;
+  std::mutex mutex_;
+  std::vector<std::size_t> sleepers_;
+  std::size_t num_workers_;
+};
+
+}  // namespace tokio::detail

@@ -1,0 +1,150 @@
+#include "runtime/scheduler/multi_thread/multi_thread.hpp"
+
+#include <thread>
+
+#include "runtime/enter.hpp"
+#include "runtime/scheduler/multi_thread/worker_context.hpp"
+#include "runtime/task/state.hpp"
+
+namespace tokio::detail {
+
+namespace {
+
+std::size_t default_workers() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
+
+// The scheduler of a block_on root on the multi-thread runtime: the root is polled by the
+// thread inside block_on, which sleeps on its own Parker (never the driver: the workers own
+// that). Owned by the root through Header::keep_alive so that a late wake stays safe.
+struct RootScheduler final : Scheduler {
+  Parker parker{nullptr};
+  std::atomic<bool> notified{true};  // the root starts with its first notification
+
+  void schedule(Header*, bool) noexcept override {
+    notified.store(true, std::memory_order_release);
+    parker.unpark();
+  }
+  bool release(Header*) noexcept override { return false; }
+};
+
+}  // namespace
+
+MultiThread::MultiThread(const RuntimeConfig& config)
+    : config_(config),
+      idle_(config.worker_threads ? config.worker_threads : default_workers()),
+      blocking_(config, config.worker_threads ? config.worker_threads : default_workers()) {
+  const std::size_t workers = config.worker_threads ? config.worker_threads : default_workers();
+  config_.worker_threads = workers;
+  for (std::size_t i = 0; i < workers; ++i) {
+    remotes_.push_back(std::make_unique<Remote>(&driver_));
+    auto core = std::make_unique<Core>();
+    core->index = i;
+    core->rng = static_cast<std::uint32_t>(0x9e3779b9u * (i + 1)) | 1u;
+    cores_.push_back(std::move(core));
+  }
+  blocking_.set_runtime(this);
+}
+
+void MultiThread::start() {
+  // Each worker keeps the runtime alive until its loop returns, so that shutdown_background
+  // can return while workers are still finishing.
+  auto self = std::static_pointer_cast<MultiThread>(shared_from_this());
+  for (auto& core : cores_) {
+    Core* c = core.get();
+    blocking_.spawn_mandatory([self, c] { self->run_worker(c); });
+  }
+}
+
+MultiThread::~MultiThread() { shutdown(std::nullopt); }
+
+void MultiThread::spawn(Header* task) noexcept {
+  task->scheduler = this;
+  if (!owned_.bind(task)) {
+    task_shutdown(task);
+    task_drop_ref(task);  // the owned-list reference that bind refused
+    task_drop_ref(task);  // the notification
+    return;
+  }
+  schedule(task, false);
+}
+
+void MultiThread::spawn_blocking(Header* job) { blocking_.spawn_task(job); }
+
+void MultiThread::schedule(Header* task, bool is_yield) noexcept {
+  if (tl_worker.runtime == this && tl_worker.core) {
+    schedule_local(static_cast<Core*>(tl_worker.core), task, is_yield);
+  } else {
+    schedule_remote(task);
+  }
+}
+
+void MultiThread::schedule_local(Core* core, Header* task, bool is_yield) noexcept {
+  auto& queue = remotes_[core->index]->queue;
+  bool should_notify;
+  if (is_yield) {
+    queue.push_back_or_overflow(task, inject_);
+    should_notify = true;
+  } else {
+    Header* prev = std::exchange(core->lifo_slot, task);
+    should_notify = prev != nullptr;
+    if (prev) queue.push_back_or_overflow(prev, inject_);
+  }
+  if (should_notify) notify_parked();
+}
+
+void MultiThread::schedule_remote(Header* task) noexcept {
+  if (!inject_.push(task)) {
+    task_drop_ref(task);  // shut down: the task was or will be cancelled
+    return;
+  }
+  notify_parked();
+}
+
+void MultiThread::block_on(Header* root) {
+  // Reuse one root scheduler per thread; a new one only if a late waker still holds the last.
+  thread_local std::shared_ptr<RootScheduler> cached;
+  if (!cached || cached.use_count() > 1) cached = std::make_shared<RootScheduler>();
+  auto& scheduler = *cached;
+  scheduler.notified.store(true, std::memory_order_relaxed);
+  root->scheduler = &scheduler;
+  root->id = 0;
+  root->keep_alive = cached;
+
+  EnterRuntime enter(this);
+  for (;;) {
+    if (scheduler.notified.exchange(false, std::memory_order_acquire)) {
+      task_run(root);
+      if (task_is_complete(root)) return;
+      continue;
+    }
+    scheduler.parker.park();
+  }
+}
+
+void MultiThread::block_in_place(void (*f)(void*), void* arg) {
+  if (tl_worker.runtime != this || !tl_worker.core) {
+    f(arg);  // not a worker (block_on's body, a blocking thread): nothing to hand off
+    return;
+  }
+  Core* core = static_cast<Core*>(tl_worker.core);
+  transition_from_searching(core);
+  tl_worker.core = nullptr;
+  try {
+    auto self = std::static_pointer_cast<MultiThread>(shared_from_this());
+    blocking_.spawn_mandatory([self, core] { self->run_worker(core); });
+  } catch (...) {
+    tl_worker.core = core;  // no thread to hand off to: block this worker instead
+  }
+  f(arg);
+}
+
+void MultiThread::shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept {
+  if (shutdown_.exchange(true)) return;  // idempotent: the first call decides the wait
+  inject_.close();
+  for (auto& remote : remotes_) remote->parker.unpark();
+  blocking_.shutdown(timeout);
+}
+
+}  // namespace tokio::detail

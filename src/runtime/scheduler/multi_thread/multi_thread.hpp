@@ -1,0 +1,102 @@
+// The work-stealing multi-thread scheduler.
+//
+// Ownership: each worker index has a Remote (its stealable LocalQueue and its Parker) that
+// lives as long as the runtime, and a Core (LIFO slot, tick, searching flag, RNG) that is owned
+// by exactly one thread at a time: the thread running that worker, which may change when
+// block_in_place hands the core to a fresh thread. Only the core's owner pushes to or pops
+// from its local queue; any worker may steal from it.
+//
+// Scheduling a task from a worker goes to its LIFO slot (the previous occupant moves to the
+// local queue); from anywhere else it goes to the inject queue. Either way a parked worker is
+// woken only when no worker is searching (Idle), so the hot paths make no syscall while the
+// workers are busy.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "runtime/blocking/pool.hpp"
+#include "runtime/driver/driver.hpp"
+#include "runtime/driver/parker.hpp"
+#include "runtime/scheduler/inject.hpp"
+#include "runtime/scheduler/multi_thread/idle.hpp"
+#include "runtime/scheduler/multi_thread/local_queue.hpp"
+#include "runtime/scheduler/owned_tasks.hpp"
+#include "tokio/detail/runtime_inner.hpp"
+#include "tokio/runtime/builder.hpp"
+
+namespace tokio::detail {
+
+class MultiThread final : public RuntimeInner, public Scheduler {
+ public:
+  explicit MultiThread(const RuntimeConfig& config);
+  ~MultiThread() override;
+
+  /// Starts the worker threads; separate from the constructor so that shared_from_this works.
+  void start();
+
+  void spawn(Header* task) noexcept override;
+  void spawn_blocking(Header* job) override;
+  void block_on(Header* root) override;
+  runtime::RuntimeFlavor flavor() const noexcept override {
+    return runtime::RuntimeFlavor::MultiThread;
+  }
+  void shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept override;
+  void block_in_place(void (*f)(void*), void* arg) override;
+
+  void schedule(Header* task, bool is_yield) noexcept override;
+  bool release(Header* task) noexcept override { return owned_.remove(task); }
+
+ private:
+  static constexpr std::uint32_t kMaxLifoPolls = 3;
+
+  struct Remote {
+    explicit Remote(Driver* driver) : parker(driver) {}
+    LocalQueue<256> queue;
+    Parker parker;
+  };
+  struct Core {
+    std::size_t index;
+    Header* lifo_slot = nullptr;
+    bool is_searching = false;
+    bool is_shutdown = false;
+    std::uint32_t tick = 0;
+    std::uint32_t rng;
+  };
+
+  // Worker loop (worker.cpp).
+  void run_worker(Core* core);
+  bool run_task(Core* core, Header* task);  // false when the core was handed off
+  Header* next_task(Core* core);
+  Header* next_remote_batch(Core* core);
+  Header* steal_work(Core* core);
+  void park(Core* core);
+  bool transition_to_parked(Core* core);
+  bool transition_from_parked(Core* core);
+  void transition_from_searching(Core* core);
+  void maintenance(Core* core);
+  void notify_parked();
+  void notify_if_work_pending();
+  void shutdown_core(Core* core) noexcept;
+  bool owns_core(Core* core) const noexcept;
+
+  void schedule_local(Core* core, Header* task, bool is_yield) noexcept;
+  void schedule_remote(Header* task) noexcept;
+
+  RuntimeConfig config_;
+  Driver driver_;
+  std::vector<std::unique_ptr<Remote>> remotes_;
+  std::vector<std::unique_ptr<Core>> cores_;
+  Inject inject_;
+  Idle idle_;
+  OwnedTasks owned_;
+  BlockingPool blocking_;
+  std::atomic<bool> shutdown_{false};
+  std::mutex shutdown_mutex_;
+  std::size_t cores_shut_down_ = 0;  // guarded by shutdown_mutex_
+};
+
+}  // namespace tokio::detail

@@ -1,0 +1,78 @@
+// Thread-local execution state: the context being polled, the coop budget, the runtime entered.
+#include <stdexcept>
+#include <string>
+
+#include "runtime/enter.hpp"
+#include "runtime/task/state.hpp"
+#include "tokio/detail/context.hpp"
+#include "tokio/detail/coop.hpp"
+#include "tokio/detail/runtime_inner.hpp"
+#include "tokio/task/id.hpp"
+
+namespace tokio::detail {
+
+constinit thread_local Context* tl_current_context = nullptr;
+constinit thread_local Budget tl_budget{};
+constinit thread_local RuntimeInner* tl_runtime = nullptr;
+constinit thread_local bool tl_driving = false;
+
+Context& current_context(const char* what) {
+  if (Context* ctx = tl_current_context) [[likely]]
+    return *ctx;
+  throw std::logic_error(std::string(what) +
+                         " outside of a tokio task: await it inside a Task that is spawned or "
+                         "passed to Runtime::block_on");
+}
+
+RuntimeInner& current_runtime(const char* what) {
+  if (RuntimeInner* rt = tl_runtime) [[likely]]
+    return *rt;
+  throw std::logic_error(std::string(what) +
+                         " called outside of a tokio runtime: call it from a task or from "
+                         "inside Runtime::block_on, or use Runtime::spawn / Handle::spawn");
+}
+
+void poll_context(Context& ctx) {
+  if (ctx.combinator) {
+    ctx.combinator->poll();
+    return;
+  }
+  if (ctx.leaf) {
+    // poll_ready runs with tl_current_context == &ctx so that it can re-register its waker.
+    Context* saved = tl_current_context;
+    tl_current_context = &ctx;
+    const bool ready = ctx.leaf->poll_ready();
+    tl_current_context = saved;
+    if (!ready) return;
+    ctx.leaf = nullptr;
+  }
+  Context* saved = tl_current_context;
+  tl_current_context = &ctx;
+  ctx.resume_point.resume();
+  tl_current_context = saved;
+}
+
+void yield_current(Context& ctx) noexcept {
+  // The task is RUNNING on this thread, so this only sets NOTIFIED; to_idle then resubmits it
+  // as a yield (behind the tasks already queued).
+  if (state::to_notified_by_ref(ctx.task) == state::ToNotified::Submit)
+    ctx.task->scheduler->schedule(ctx.task, true);
+}
+
+}  // namespace tokio::detail
+
+namespace tokio::task {
+
+std::optional<Id> try_id() noexcept {
+  auto* ctx = detail::tl_current_context;
+  if (!ctx || !ctx->task || ctx->task->id == 0) return std::nullopt;  // 0: a block_on body
+  return Id(ctx->task->id);
+}
+
+Id id() {
+  if (auto found = try_id()) return *found;
+  throw std::logic_error(
+      "tokio::task::id() called outside of a spawned task: use task::try_id() to probe");
+}
+
+}  // namespace tokio::task

@@ -1,0 +1,1 @@
+// placeholder: filled in by the tests of this area
