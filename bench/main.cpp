@@ -1,1 +1,139 @@
-int main() { return 0; }
+// The tokio-cpp bench program: the workloads of ../shared/BENCH.md (see bench/README.md).
+//
+// Prints one line `NAME MEDIAN_NS_PER_OP` per selected workload to stdout; progress goes to
+// stderr. Usage: tokio_bench [PREFIX]. TOKIO_BENCH_WORKERS=N overrides the worker count.
+// The runtime is the multi-thread one with its default worker count, I/O and time enabled,
+// created once for the whole program.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+#include "tokio/tokio.hpp"
+
+namespace {
+
+constexpr int kSpawnMany = 10'000;
+constexpr int kYieldTasks = 200;
+constexpr int kYieldCount = 1'000;
+constexpr int kChainLen = 1'000;
+
+// One-shot signal to the measuring thread (the analog of a std sync channel).
+class Signal {
+ public:
+  void notify() {
+    std::lock_guard lock(mutex_);  // notify under the lock: the waiter may reset right after
+    done_ = true;
+    cv_.notify_one();
+  }
+  void wait() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return done_; });
+    done_ = false;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+};
+
+struct Countdown {
+  std::atomic<int> remaining;
+  Signal* signal;
+  void hit() {
+    if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) signal->notify();
+  }
+};
+
+tokio::Task<void> decrement(Countdown* countdown) {
+  countdown->hit();
+  co_return;
+}
+
+tokio::Task<void> spawn_all(Countdown* countdown) {
+  for (int i = 0; i < kSpawnMany; ++i) (void)tokio::spawn(decrement(countdown));
+  co_return;
+}
+
+void spawn_many_local(tokio::runtime::Runtime& rt, Signal& signal) {
+  Countdown countdown{kSpawnMany, &signal};
+  (void)rt.spawn(spawn_all(&countdown));
+  signal.wait();
+}
+
+void spawn_many_remote(tokio::runtime::Runtime& rt, Signal& signal) {
+  Countdown countdown{kSpawnMany, &signal};
+  for (int i = 0; i < kSpawnMany; ++i) (void)rt.spawn(decrement(&countdown));
+  signal.wait();
+}
+
+tokio::Task<void> yielder(Countdown* countdown) {
+  for (int i = 0; i < kYieldCount; ++i) co_await tokio::task::yield_now();
+  countdown->hit();
+}
+
+void yield_many(tokio::runtime::Runtime& rt, Signal& signal) {
+  Countdown countdown{kYieldTasks, &signal};
+  for (int i = 0; i < kYieldTasks; ++i) (void)rt.spawn(yielder(&countdown));
+  signal.wait();
+}
+
+tokio::Task<void> chain(int remaining, Signal* signal) {
+  if (remaining == 0) {
+    signal->notify();
+  } else {
+    (void)tokio::spawn(chain(remaining - 1, signal));
+  }
+  co_return;
+}
+
+void chained_spawn(tokio::runtime::Runtime& rt, Signal& signal) {
+  (void)rt.spawn(chain(kChainLen - 1, &signal));  // this task plus 999 spawned ones
+  signal.wait();
+}
+
+struct Workload {
+  const char* name;
+  int reps;
+  double ops;
+  void (*run)(tokio::runtime::Runtime&, Signal&);
+};
+
+constexpr Workload kWorkloads[] = {
+    {"spawn_many_local", 21, kSpawnMany, &spawn_many_local},
+    {"spawn_many_remote", 21, kSpawnMany, &spawn_many_remote},
+    {"yield_many", 11, double(kYieldTasks) * kYieldCount, &yield_many},
+    {"chained_spawn", 21, kChainLen, &chained_spawn},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string_view prefix = argc > 1 ? argv[1] : "";
+  auto builder = tokio::runtime::Builder::new_multi_thread();
+  if (const char* workers = std::getenv("TOKIO_BENCH_WORKERS"))
+    builder.worker_threads(static_cast<std::size_t>(std::atoi(workers)));
+  auto rt = builder.enable_all().build();
+  Signal signal;
+  for (const auto& workload : kWorkloads) {
+    if (!std::string_view(workload.name).starts_with(prefix)) continue;
+    std::fprintf(stderr, "tokio_bench: %s\n", workload.name);
+    workload.run(rt, signal);  // warm-up, discarded
+    std::vector<double> samples;
+    for (int rep = 0; rep < workload.reps; ++rep) {
+      const auto start = std::chrono::steady_clock::now();
+      workload.run(rt, signal);
+      const auto elapsed = std::chrono::steady_clock::now() - start;
+      samples.push_back(std::chrono::duration<double, std::nano>(elapsed).count() / workload.ops);
+    }
+    std::sort(samples.begin(), samples.end());
+    std::printf("%s %.1f\n", workload.name, samples[samples.size() / 2]);
+    std::fflush(stdout);
+  }
+}
