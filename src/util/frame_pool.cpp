@@ -1,11 +1,16 @@
 // Per-thread size-class free lists for coroutine frames and task cells (see frame_alloc.hpp).
 //
 // Classes are multiples of 64 bytes up to 4 KiB; larger blocks go straight to operator new.
-// Each thread's lists are plain singly linked stacks owned by that thread. A list holds at most
-// kMaxCached blocks; beyond that frees go back to the system, which bounds the memory a thread
-// can hoard when frames allocated elsewhere are freed on it.
+// Each thread owns its free lists outright (no atomics, no locks on the common path). With work
+// stealing a frame is often freed on another thread than the one that allocated it, so blocks
+// drift from spawning threads to running threads. To keep steady-state spawning free of malloc
+// anyway, a thread whose list grows past kMaxCached hands a batch of kBatch blocks to a global
+// depot, and a thread whose list is empty takes a batch from the depot before it calls malloc.
+// The depot (one mutex) is touched once per kBatch allocations at most. It is bounded too
+// (kMaxDepotBatches per class); beyond that blocks go back to the system.
 #include <cstdint>
 #include <cstdlib>
+#include <mutex>
 #include <new>
 
 #include "tokio/detail/frame_alloc.hpp"
@@ -26,22 +31,72 @@ namespace {
 
 constexpr std::size_t kGranule = 64;
 constexpr std::size_t kClasses = 64;  // up to 4 KiB
-constexpr std::uint32_t kMaxCached = 1024;
+constexpr std::uint32_t kBatch = 64;
+constexpr std::uint32_t kMaxCached = 4 * kBatch;
+constexpr std::uint32_t kMaxDepotBatches = 256;
 
 struct FreeBlock {
   FreeBlock* next;
+  FreeBlock* next_batch;  // used only by the first block of a batch parked in the depot
 };
+
+// Batches of exactly kBatch blocks, per class, shared by all threads. Guarded by `mutex`.
+struct Depot {
+  std::mutex mutex;
+  FreeBlock* batches[kClasses] = {};
+  std::uint32_t counts[kClasses] = {};
+
+  bool put(std::size_t cls, FreeBlock* batch) {
+    std::lock_guard lock(mutex);
+    if (counts[cls] >= kMaxDepotBatches) return false;
+    batch->next_batch = batches[cls];
+    batches[cls] = batch;
+    ++counts[cls];
+    return true;
+  }
+  FreeBlock* take(std::size_t cls) {
+    std::lock_guard lock(mutex);
+    FreeBlock* batch = batches[cls];
+    if (batch) {
+      batches[cls] = batch->next_batch;
+      --counts[cls];
+    }
+    return batch;
+  }
+};
+
+Depot& depot() {
+  static Depot* instance = new Depot;  // never destroyed: threads may free during exit
+  return *instance;
+}
+
+void free_chain(FreeBlock* block) {
+  while (block) {
+    FreeBlock* next = block->next;
+    ::operator delete(block);
+    block = next;
+  }
+}
 
 struct ThreadPool {
   FreeBlock* heads[kClasses] = {};
   std::uint32_t counts[kClasses] = {};
 
+  // Moves kBatch blocks from the front of the list to the depot (or the system).
+  void spill(std::size_t cls) {
+    FreeBlock* first = heads[cls];
+    FreeBlock* last = first;
+    for (std::uint32_t i = 1; i < kBatch; ++i) last = last->next;
+    heads[cls] = last->next;
+    counts[cls] -= kBatch;
+    last->next = nullptr;
+    if (!depot().put(cls, first)) free_chain(first);
+  }
+
   ~ThreadPool() {
     for (std::size_t c = 0; c < kClasses; ++c) {
-      while (FreeBlock* block = heads[c]) {
-        heads[c] = block->next;
-        ::operator delete(block);
-      }
+      while (counts[c] >= kBatch) spill(c);
+      free_chain(heads[c]);
     }
   }
 };
@@ -69,14 +124,18 @@ void* frame_alloc(std::size_t size) {
 #if TOKIO_FRAME_POOL
   const std::size_t cls = (size - 1) / kGranule;
   if (cls < kClasses) {
-    if (ThreadPool* p = this_thread_pool()) {
-      if (FreeBlock* block = p->heads[cls]) {
-        p->heads[cls] = block->next;
-        --p->counts[cls];
-        return block;
+    if (ThreadPool* p = this_thread_pool()) [[likely]] {
+      FreeBlock* block = p->heads[cls];
+      if (!block) [[unlikely]] {
+        block = depot().take(cls);
+        if (!block) return ::operator new((cls + 1) * kGranule);
+        p->counts[cls] = kBatch;
       }
-      return ::operator new((cls + 1) * kGranule);
+      p->heads[cls] = block->next;
+      --p->counts[cls];
+      return block;
     }
+    return ::operator new((cls + 1) * kGranule);
   }
 #endif
   return ::operator new(size);
@@ -86,11 +145,12 @@ void frame_free(void* block, std::size_t size) noexcept {
 #if TOKIO_FRAME_POOL
   const std::size_t cls = (size - 1) / kGranule;
   if (cls < kClasses) {
-    if (ThreadPool* p = this_thread_pool(); p && p->counts[cls] < kMaxCached) {
+    if (ThreadPool* p = this_thread_pool()) [[likely]] {
       auto* free_block = static_cast<FreeBlock*>(block);
       free_block->next = p->heads[cls];
       p->heads[cls] = free_block;
-      ++p->counts[cls];
+      if (++p->counts[cls] > kMaxCached) [[unlikely]]
+        p->spill(cls);
       return;
     }
   }

@@ -12,16 +12,19 @@ constinit thread_local const CurrentThread* tl_core_owner = nullptr;
 }
 
 // The block_on root's scheduler: a notification just raises `notified` and wakes the core.
-// Owned by the root (Header::keep_alive), and it keeps the runtime alive, so a late wake from
-// another thread never touches freed memory.
+// Owned by the root (Header::keep_alive) so that a late wake from another thread never touches
+// freed memory; it reaches the runtime through a weak_ptr (the runtime caches it for reuse, so
+// a strong pointer would be a cycle).
 struct CurrentThread::RootScheduler final : Scheduler {
-  std::shared_ptr<RuntimeInner> runtime;
-  CurrentThread* owner;
+  std::weak_ptr<RuntimeInner> runtime;
   std::atomic<bool> notified{true};  // the root starts with its first notification
 
   void schedule(Header*, bool) noexcept override {
     notified.store(true, std::memory_order_release);
-    if (tl_core_owner != owner) owner->parker_.unpark();
+    if (auto rt = runtime.lock()) {
+      auto* owner = static_cast<CurrentThread*>(rt.get());
+      if (tl_core_owner != owner) owner->parker_.unpark();
+    }
   }
   bool release(Header*) noexcept override { return false; }
 };
@@ -91,13 +94,6 @@ Header* CurrentThread::next_task() noexcept {
 }
 
 void CurrentThread::block_on(Header* root) {
-  auto root_scheduler = std::make_shared<RootScheduler>();
-  root_scheduler->runtime = shared_from_this();
-  root_scheduler->owner = this;
-  root->scheduler = root_scheduler.get();
-  root->id = 0;
-  root->keep_alive = root_scheduler;
-
   EnterRuntime enter(this);
   std::lock_guard core(core_mutex_);
   const CurrentThread* saved_owner = tl_core_owner;
@@ -106,6 +102,18 @@ void CurrentThread::block_on(Header* root) {
     const CurrentThread* saved;
     ~Restore() { tl_core_owner = saved; }
   } restore{saved_owner};
+
+  // Reuse the root scheduler (guarded by the core); see MultiThread::block_on for why reuse
+  // is safe even while late wakers of an earlier root exist.
+  if (!root_scheduler_) {
+    root_scheduler_ = std::make_shared<RootScheduler>();
+    root_scheduler_->runtime = weak_from_this();
+  }
+  std::shared_ptr<RootScheduler> root_scheduler = root_scheduler_;
+  root_scheduler->notified.store(true, std::memory_order_relaxed);
+  root->scheduler = root_scheduler.get();
+  root->id = 0;
+  root->keep_alive = root_scheduler;
 
   for (;;) {
     if (root_scheduler->notified.exchange(false, std::memory_order_acquire)) {

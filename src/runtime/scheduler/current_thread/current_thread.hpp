@@ -56,7 +56,7 @@ class CurrentThread final : public RuntimeInner, public Scheduler {
   Header* local_tail_ = nullptr;
   std::uint32_t tick_ = 0;
   std::atomic<bool> shut_down_{false};
-  std::shared_ptr<RootScheduler> root_scheduler_;
+  std::shared_ptr<RootScheduler> root_scheduler_;  // cached for reuse; guarded by core_mutex_
 };
 
 }  // namespace tokio::detail

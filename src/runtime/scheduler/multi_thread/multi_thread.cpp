@@ -103,9 +103,12 @@ void MultiThread::schedule_remote(Header* task) noexcept {
 }
 
 void MultiThread::block_on(Header* root) {
-  // Reuse one root scheduler per thread; a new one only if a late waker still holds the last.
+  // One root scheduler per thread, reused by every block_on on it. Reuse is safe: when a root
+  // completes no notification is outstanding (at most one exists at a time and the final poll
+  // consumed it), so a previous root can only leave behind the tail of an unpark() call, which
+  // at worst makes the next park() return early. keep_alive covers the thread's exit.
   thread_local std::shared_ptr<RootScheduler> cached;
-  if (!cached || cached.use_count() > 1) cached = std::make_shared<RootScheduler>();
+  if (!cached) cached = std::make_shared<RootScheduler>();
   auto& scheduler = *cached;
   scheduler.notified.store(true, std::memory_order_relaxed);
   root->scheduler = &scheduler;
