@@ -120,9 +120,10 @@ void CurrentThread::block_on(Header* root) {
       task_run(root);
       if (task_is_complete(root)) return;
     }
+    // Then up to event_interval tasks before the root is polled again, even if it was woken
+    // meanwhile: a root that keeps yielding must not starve the spawned tasks.
     std::uint32_t ran = 0;
     for (; ran < config_.event_interval; ++ran) {
-      if (root_scheduler->notified.load(std::memory_order_relaxed)) break;
       Header* task = next_task();
       if (!task) break;
       task_run(task);
