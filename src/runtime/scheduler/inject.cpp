@@ -2,72 +2,89 @@
 
 namespace tokio::detail {
 
+namespace {
+constexpr TaskVTable kStubVTable{nullptr, nullptr, nullptr, nullptr};
+}
+
+Inject::Inject() noexcept : tail_(&stub_), head_(&stub_), stub_(&kStubVTable, 0) {}
+
+void Inject::link(Header* first, Header* last) noexcept {
+  next_of(last).store(nullptr, std::memory_order_relaxed);
+  // acq_rel: the previous tail's link store below must not be reordered before the exchange,
+  // and the consumer's acquire load of that link sees everything written to the chain.
+  Header* prev = tail_.exchange(last, std::memory_order_acq_rel);
+  next_of(prev).store(first, std::memory_order_release);
+}
+
 bool Inject::push(Header* task) noexcept {
-  task->queue_next = nullptr;
-  std::lock_guard lock(mutex_);
-  if (closed_) return false;
-  if (tail_) {
-    tail_->queue_next = task;
-  } else {
-    head_ = task;
-  }
-  tail_ = task;
-  len_.store(len_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  if (closed_.load(std::memory_order_acquire)) return false;
+  link(task, task);
+  len_.fetch_add(1, std::memory_order_release);
   return true;
 }
 
 void Inject::push_batch(Header* first, Header* last, std::size_t count) noexcept {
-  last->queue_next = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    if (!closed_) {
-      if (tail_) {
-        tail_->queue_next = first;
-      } else {
-        head_ = first;
-      }
-      tail_ = last;
-      len_.store(len_.load(std::memory_order_relaxed) + count, std::memory_order_release);
-      return;
+  if (closed_.load(std::memory_order_acquire)) {
+    last->queue_next = nullptr;
+    while (first) {
+      Header* next = first->queue_next;
+      task_drop_ref(first);
+      first = next;
     }
+    return;
   }
-  while (first) {
-    Header* next = first->queue_next;
-    task_drop_ref(first);
-    first = next;
+  link(first, last);
+  len_.fetch_add(count, std::memory_order_release);
+}
+
+Header* Inject::pop_locked() noexcept {
+  Header* head = head_;
+  Header* next = next_of(head).load(std::memory_order_acquire);
+  if (head == &stub_) {
+    if (!next) return nullptr;
+    head_ = head = next;
+    next = next_of(head).load(std::memory_order_acquire);
   }
+  if (!next) {
+    if (tail_.load(std::memory_order_acquire) != head) return nullptr;  // a push is mid-way
+    // `head` is the last node: queue the stub behind it so that it can be detached.
+    link(&stub_, &stub_);
+    next = next_of(head).load(std::memory_order_acquire);
+    if (!next) return nullptr;  // another push got in between and is mid-way
+  }
+  head_ = next;
+  len_.fetch_sub(1, std::memory_order_release);
+  return head;
 }
 
 Header* Inject::pop() noexcept {
-  std::size_t count;
-  return pop_n(1, count);
+  if (is_empty()) return nullptr;
+  std::lock_guard lock(pop_mutex_);
+  Header* task = pop_locked();
+  if (task) task->queue_next = nullptr;
+  return task;
 }
 
 Header* Inject::pop_n(std::size_t max, std::size_t& count) noexcept {
   count = 0;
   if (is_empty()) return nullptr;
-  std::lock_guard lock(mutex_);
-  Header* first = head_;
+  std::lock_guard lock(pop_mutex_);
+  Header* first = nullptr;
   Header* last = nullptr;
-  while (head_ && count < max) {
-    last = head_;
-    head_ = head_->queue_next;
+  while (count < max) {
+    Header* task = pop_locked();
+    if (!task) break;
+    // Popped nodes are ours alone now: their links are reused for the returned chain.
+    task->queue_next = nullptr;
+    if (last) {
+      last->queue_next = task;
+    } else {
+      first = task;
+    }
+    last = task;
     ++count;
   }
-  if (!head_) tail_ = nullptr;
-  if (last) last->queue_next = nullptr;
-  len_.store(len_.load(std::memory_order_relaxed) - count, std::memory_order_release);
-  return count ? first : nullptr;
-}
-
-void Inject::close() noexcept {
-  std::lock_guard lock(mutex_);
-  closed_ = true;
-}
-
-bool Inject::is_closed() noexcept {
-  std::lock_guard lock(mutex_);
-  return closed_;
+  return first;
 }
 
 }  // namespace tokio::detail

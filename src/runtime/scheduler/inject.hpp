@@ -1,6 +1,13 @@
 // Inject: the global FIFO of notified tasks (spawns and wakes from outside the workers, and a
-// worker's overflow). A mutex-guarded intrusive list through Header::queue_next; `len_` is an
-// atomic mirror of the length so that workers can see "empty" without taking the lock.
+// worker's overflow).
+//
+// Producers never block: a push is one atomic exchange of `tail_` plus one release store that
+// links the previous node (Vyukov's intrusive MPSC queue, through Header::queue_next, with a stub
+// node). Consumers (workers) take turns through `pop_mutex_`, which producers never touch, so a
+// thread spawning from outside the runtime does not contend with the workers draining the queue.
+// Between a producer's exchange and its link store the queue looks empty to the consumer; that
+// producer notifies a worker after its push completes, so nothing is lost.
+// `len_` counts linked nodes (incremented after linking) for cheap emptiness checks.
 #pragma once
 
 #include <atomic>
@@ -13,6 +20,10 @@ namespace tokio::detail {
 
 class Inject {
  public:
+  Inject() noexcept;
+  Inject(const Inject&) = delete;
+  Inject& operator=(const Inject&) = delete;
+
   /// Appends a task (with its notification reference). False when closed: the caller keeps
   /// the reference and must drop it.
   bool push(Header* task) noexcept;
@@ -21,20 +32,27 @@ class Inject {
   void push_batch(Header* first, Header* last, std::size_t count) noexcept;
   /// Takes the oldest task, or null.
   Header* pop() noexcept;
-  /// Takes up to `max` tasks as a chain; returns the first and stores the count.
+  /// Takes up to `max` tasks as a chain linked by queue_next; returns the first, stores the count.
   Header* pop_n(std::size_t max, std::size_t& count) noexcept;
-  /// Closes the queue; later pushes are refused.
-  void close() noexcept;
-  bool is_closed() noexcept;
+  /// Refuses later pushes. Tasks already queued stay until popped (shutdown drains them).
+  void close() noexcept { closed_.store(true, std::memory_order_seq_cst); }
+  bool is_closed() const noexcept { return closed_.load(std::memory_order_acquire); }
   bool is_empty() const noexcept { return len_.load(std::memory_order_acquire) == 0; }
   std::size_t len() const noexcept { return len_.load(std::memory_order_acquire); }
 
  private:
-  std::mutex mutex_;
-  Header* head_ = nullptr;
-  Header* tail_ = nullptr;
-  bool closed_ = false;
-  std::atomic<std::size_t> len_{0};
+  static std::atomic_ref<Header*> next_of(Header* node) noexcept {
+    return std::atomic_ref<Header*>(node->queue_next);
+  }
+  void link(Header* first, Header* last) noexcept;
+  Header* pop_locked() noexcept;
+
+  alignas(64) std::atomic<Header*> tail_;
+  alignas(64) std::atomic<std::size_t> len_{0};
+  std::atomic<bool> closed_{false};
+  alignas(64) std::mutex pop_mutex_;
+  Header* head_;  // guarded by pop_mutex_
+  Header stub_;
 };
 
 }  // namespace tokio::detail

@@ -34,7 +34,10 @@ CurrentThread::CurrentThread(const RuntimeConfig& config)
   blocking_.set_runtime(this);
 }
 
-CurrentThread::~CurrentThread() { shutdown(std::nullopt); }
+CurrentThread::~CurrentThread() {
+  shutdown(std::nullopt);
+  while (Header* task = inject_.pop()) task_drop_ref(task);  // wakes that raced with shutdown
+}
 
 bool CurrentThread::on_core_thread() const noexcept { return tl_core_owner == this; }
 

@@ -57,7 +57,12 @@ void MultiThread::start() {
   }
 }
 
-MultiThread::~MultiThread() { shutdown(std::nullopt); }
+MultiThread::~MultiThread() {
+  shutdown(std::nullopt);
+  // Every thread is gone now; drop what was queued after the last worker drained (a wake from a
+  // blocking-pool thread that raced with shutdown).
+  while (Header* task = inject_.pop()) task_drop_ref(task);
+}
 
 void MultiThread::spawn(Header* task) noexcept {
   task->scheduler = this;
