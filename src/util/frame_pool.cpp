@@ -27,6 +27,7 @@
 #endif
 
 namespace tokio::detail {
+#if TOKIO_FRAME_POOL
 namespace {
 
 constexpr std::size_t kGranule = 64;
@@ -119,6 +120,7 @@ ThreadPool* this_thread_pool() noexcept {
 }
 
 }  // namespace
+#endif  // TOKIO_FRAME_POOL
 
 void* frame_alloc(std::size_t size) {
 #if TOKIO_FRAME_POOL
