@@ -57,7 +57,8 @@ tokio::Task<void> decrement(Countdown* countdown) {
 }
 
 tokio::Task<void> spawn_all(Countdown* countdown) {
-  for (int i = 0; i < kSpawnMany; ++i) (void)tokio::spawn(decrement(countdown));
+  for (int i = 0; i < kSpawnMany; ++i)
+    (void)tokio::spawn(decrement(countdown));
   co_return;
 }
 
@@ -69,18 +70,21 @@ void spawn_many_local(tokio::runtime::Runtime& rt, Signal& signal) {
 
 void spawn_many_remote(tokio::runtime::Runtime& rt, Signal& signal) {
   Countdown countdown{kSpawnMany, &signal};
-  for (int i = 0; i < kSpawnMany; ++i) (void)rt.spawn(decrement(&countdown));
+  for (int i = 0; i < kSpawnMany; ++i)
+    (void)rt.spawn(decrement(&countdown));
   signal.wait();
 }
 
 tokio::Task<void> yielder(Countdown* countdown) {
-  for (int i = 0; i < kYieldCount; ++i) co_await tokio::task::yield_now();
+  for (int i = 0; i < kYieldCount; ++i)
+    co_await tokio::task::yield_now();
   countdown->hit();
 }
 
 void yield_many(tokio::runtime::Runtime& rt, Signal& signal) {
   Countdown countdown{kYieldTasks, &signal};
-  for (int i = 0; i < kYieldTasks; ++i) (void)rt.spawn(yielder(&countdown));
+  for (int i = 0; i < kYieldTasks; ++i)
+    (void)rt.spawn(yielder(&countdown));
   signal.wait();
 }
 

@@ -32,7 +32,8 @@ tokio::Task<long> sum_range(long from, long to) {
 }
 
 tokio::Task<int> count_to(int n) {
-  for (int i = 0; i < n; ++i) co_await tokio::task::yield_now();
+  for (int i = 0; i < n; ++i)
+    co_await tokio::task::yield_now();
   co_return n;
 }
 
@@ -46,8 +47,10 @@ tokio::Task<int> async_main() {
     const auto start = Clock::now();
     std::vector<tokio::JoinHandle<void>> handles;
     handles.reserve(1'000'000);
-    for (int i = 0; i < 1'000'000; ++i) handles.push_back(tokio::spawn(bump(&counter)));
-    for (auto& h : handles) co_await h;
+    for (int i = 0; i < 1'000'000; ++i)
+      handles.push_back(tokio::spawn(bump(&counter)));
+    for (auto& h : handles)
+      co_await h;
     const double ms = ms_since(start);
     std::printf("  spawned and joined %ld tasks in %.1f ms (%.0f ns per task)\n", counter.load(),
                 ms, ms * 1e6 / 1'000'000);
@@ -58,9 +61,11 @@ tokio::Task<int> async_main() {
     const auto start = Clock::now();
     tokio::task::JoinSet<long> set;
     constexpr long kChunks = 64, kChunk = 1'000'000;
-    for (long c = 0; c < kChunks; ++c) set.spawn(sum_range(c * kChunk, (c + 1) * kChunk));
+    for (long c = 0; c < kChunks; ++c)
+      set.spawn(sum_range(c * kChunk, (c + 1) * kChunk));
     long total = 0;
-    while (auto outcome = co_await set.join_next()) total += outcome->value();
+    while (auto outcome = co_await set.join_next())
+      total += outcome->value();
     const long n = kChunks * kChunk;
     std::printf("  JoinSet summed 0..%ld = %ld (%s) in %.1f ms\n", n, total,
                 total == n * (n - 1) / 2 ? "correct" : "WRONG", ms_since(start));
@@ -80,7 +85,8 @@ tokio::Task<int> async_main() {
     const auto start = Clock::now();
     auto blocking = tokio::task::spawn_blocking([] {
       long x = 0;
-      for (long i = 0; i < 50'000'000; ++i) x += i % 7;
+      for (long i = 0; i < 50'000'000; ++i)
+        x += i % 7;
       return x;
     });
     auto [a, b] = co_await tokio::join(count_to(10'000), count_to(10'000));
@@ -93,4 +99,6 @@ tokio::Task<int> async_main() {
 
 }  // namespace
 
-int main() { return tokio::run(async_main()); }
+int main() {
+  return tokio::run(async_main());
+}

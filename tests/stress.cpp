@@ -40,8 +40,10 @@ TEST(Stress, NoTaskRunsOnTwoThreadsAtOnce) {
   std::atomic<long> resumptions{0};
   rt.block_on([&]() -> tokio::Task<void> {
     std::vector<tokio::JoinHandle<void>> handles;
-    for (int i = 0; i < 200; ++i) handles.push_back(tokio::spawn(exclusive_yielder(200, &resumptions)));
-    for (auto& h : handles) co_await h;
+    for (int i = 0; i < 200; ++i)
+      handles.push_back(tokio::spawn(exclusive_yielder(200, &resumptions)));
+    for (auto& h : handles)
+      co_await h;
   }());
   EXPECT_EQ(resumptions.load(), 200L * 200);
 }
@@ -54,9 +56,11 @@ tokio::Task<int> leaf(int x) {
 
 tokio::Task<long> fan_in(int width) {
   std::vector<tokio::JoinHandle<int>> handles;
-  for (int i = 0; i < width; ++i) handles.push_back(tokio::spawn(leaf(i)));
+  for (int i = 0; i < width; ++i)
+    handles.push_back(tokio::spawn(leaf(i)));
   long sum = 0;
-  for (auto& h : handles) sum += co_await h;
+  for (auto& h : handles)
+    sum += co_await h;
   co_return sum;
 }
 
@@ -69,20 +73,24 @@ TEST(Stress, ConcurrentSpawnsFromOutsideAndInside) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       std::vector<tokio::JoinHandle<long>> mine;
-      for (int i = 0; i < kPerThread; ++i) mine.push_back(handle.spawn(fan_in(kWidth)));
+      for (int i = 0; i < kPerThread; ++i)
+        mine.push_back(handle.spawn(fan_in(kWidth)));
       handle.block_on([&]() -> tokio::Task<void> {
-        for (auto& h : mine) total += co_await h;
+        for (auto& h : mine)
+          total += co_await h;
       }());
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   EXPECT_EQ(total.load(), long(kThreads) * kPerThread * (kWidth * (kWidth - 1) / 2));
 }
 
 tokio::Task<void> spin_until_aborted(std::atomic<int>* drops, std::atomic<int>* started) {
   DropCounter guard(drops);
   started->fetch_add(1);
-  for (;;) co_await tokio::task::yield_now();
+  for (;;)
+    co_await tokio::task::yield_now();
 }
 
 TEST(Stress, AbortsRacingWithExecution) {
@@ -90,13 +98,16 @@ TEST(Stress, AbortsRacingWithExecution) {
   constexpr int kTasks = 400;
   std::atomic<int> drops{0}, started{0};
   std::vector<tokio::JoinHandle<void>> handles;
-  for (int i = 0; i < kTasks; ++i) handles.push_back(rt.spawn(spin_until_aborted(&drops, &started)));
+  for (int i = 0; i < kTasks; ++i)
+    handles.push_back(rt.spawn(spin_until_aborted(&drops, &started)));
   // Abort from two outside threads while the tasks run.
   std::thread a([&] {
-    for (int i = 0; i < kTasks; i += 2) handles[i].abort();
+    for (int i = 0; i < kTasks; i += 2)
+      handles[i].abort();
   });
   std::thread b([&] {
-    for (int i = 1; i < kTasks; i += 2) handles[i].abort_handle().abort();
+    for (int i = 1; i < kTasks; i += 2)
+      handles[i].abort_handle().abort();
   });
   a.join();
   b.join();
@@ -121,10 +132,12 @@ TEST(Stress, ShutdownWithRunningTasksDropsEachExactlyOnce) {
     constexpr int kTasks = 300;
     {
       auto rt = Builder::new_multi_thread().worker_threads(3).build();
-      for (int i = 0; i < kTasks; ++i) (void)rt.spawn(spin_until_aborted(&drops, &started));
+      for (int i = 0; i < kTasks; ++i)
+        (void)rt.spawn(spin_until_aborted(&drops, &started));
       // Let some of them start (not required for the invariant, but makes the race real).
       rt.block_on([]() -> tokio::Task<void> {
-        for (int i = 0; i < 10; ++i) co_await tokio::task::yield_now();
+        for (int i = 0; i < 10; ++i)
+          co_await tokio::task::yield_now();
       }());
     }
     EXPECT_EQ(drops.load(), started.load()) << "round " << round;
@@ -135,9 +148,11 @@ TEST(Stress, ShutdownCurrentThreadWithSuspendedTasks) {
   std::atomic<int> drops{0}, started{0};
   {
     auto rt = Builder::new_current_thread().build();
-    for (int i = 0; i < 500; ++i) (void)rt.spawn(spin_until_aborted(&drops, &started));
+    for (int i = 0; i < 500; ++i)
+      (void)rt.spawn(spin_until_aborted(&drops, &started));
     rt.block_on([&]() -> tokio::Task<void> {
-      while (started.load() < 500) co_await tokio::task::yield_now();
+      while (started.load() < 500)
+        co_await tokio::task::yield_now();
     }());
   }
   EXPECT_EQ(started.load(), 500);
@@ -148,7 +163,8 @@ TEST(Stress, JoinSetWithTasksCompletingEverywhere) {
   auto rt = Builder::new_multi_thread().worker_threads(4).build();
   rt.block_on([]() -> tokio::Task<void> {
     tokio::task::JoinSet<int> set;
-    for (int i = 0; i < 2000; ++i) set.spawn(leaf(i));
+    for (int i = 0; i < 2000; ++i)
+      set.spawn(leaf(i));
     long sum = 0;
     std::size_t count = 0;
     while (auto outcome = co_await set.join_next()) {

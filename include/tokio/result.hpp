@@ -3,10 +3,10 @@
 // same names, so code can move to std::expected later.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
-#include <optional>
 #include <variant>
 
 namespace tokio {
@@ -26,7 +26,10 @@ class Err {
 /// Thrown by Result::value() when the Result holds an error.
 class BadResultAccess : public std::logic_error {
  public:
-  BadResultAccess() : std::logic_error("tokio::Result::value() called on a Result holding an error; check has_value() or use error()") {}
+  BadResultAccess()
+      : std::logic_error(
+            "tokio::Result::value() called on a Result holding an error; check has_value() or use "
+            "error()") {}
 };
 
 /// Holds either a T (success) or an E (error).
@@ -39,8 +42,9 @@ class [[nodiscard]] Result {
   using error_type = E;
 
   template <class U = T>
-    requires std::is_constructible_v<T, U&&> && (!std::is_same_v<std::decay_t<U>, Result>)
-  Result(U&& value) : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
+  requires std::is_constructible_v<T, U&&> &&
+      (!std::is_same_v<std::decay_t<U>, Result>)Result(U&& value)
+      : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
   template <class G>
   Result(Err<G> error) : storage_(std::in_place_index<1>, std::move(error).error()) {}
 
@@ -60,7 +64,8 @@ class [[nodiscard]] Result {
 
   template <class U>
   T value_or(U&& fallback) && {
-    return has_value() ? std::move(std::get<0>(storage_)) : static_cast<T>(std::forward<U>(fallback));
+    return has_value() ? std::move(std::get<0>(storage_))
+                       : static_cast<T>(std::forward<U>(fallback));
   }
 
  private:
@@ -69,7 +74,8 @@ class [[nodiscard]] Result {
     return std::get<0>(storage_);
   }
   E& checked_error() {
-    if (has_value()) throw std::logic_error("tokio::Result::error() called on a Result holding a value");
+    if (has_value())
+      throw std::logic_error("tokio::Result::error() called on a Result holding a value");
     return std::get<1>(storage_);
   }
   std::variant<T, E> storage_;
@@ -93,7 +99,8 @@ class [[nodiscard]] Result<void, E> {
   }
   void operator*() const { value(); }
   E& error() & {
-    if (has_value()) throw std::logic_error("tokio::Result::error() called on a Result holding a value");
+    if (has_value())
+      throw std::logic_error("tokio::Result::error() called on a Result holding a value");
     return *error_;
   }
   E&& error() && { return std::move(error()); }

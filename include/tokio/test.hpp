@@ -53,12 +53,12 @@ void run_test(const Options& options, Body body) {
     }                                              \
   } while (0)
 
-#define TOKIO_TEST(suite, name, ...)                                                       \
-  static ::tokio::Task<void> suite##_##name##_tokio_body();                                \
-  TEST(suite, name) {                                                                      \
-    ::tokio::testing::run_test(::tokio::testing::Options{__VA_ARGS__},                      \
-                               [] { return suite##_##name##_tokio_body(); });               \
-  }                                                                                        \
+#define TOKIO_TEST(suite, name, ...)                                          \
+  static ::tokio::Task<void> suite##_##name##_tokio_body();                   \
+  TEST(suite, name) {                                                         \
+    ::tokio::testing::run_test(::tokio::testing::Options{__VA_ARGS__},        \
+                               [] { return suite##_##name##_tokio_body(); }); \
+  }                                                                           \
   static ::tokio::Task<void> suite##_##name##_tokio_body()
 
 #define TOKIO_TEST_ALL_FLAVORS(suite, name)                                                  \

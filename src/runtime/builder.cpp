@@ -9,8 +9,12 @@
 
 namespace tokio::runtime {
 
-Builder Builder::new_current_thread() { return Builder(RuntimeFlavor::CurrentThread); }
-Builder Builder::new_multi_thread() { return Builder(RuntimeFlavor::MultiThread); }
+Builder Builder::new_current_thread() {
+  return Builder(RuntimeFlavor::CurrentThread);
+}
+Builder Builder::new_multi_thread() {
+  return Builder(RuntimeFlavor::MultiThread);
+}
 
 Builder& Builder::worker_threads(std::size_t count) {
   if (count == 0) throw std::invalid_argument("Builder::worker_threads: must be at least 1");
@@ -54,8 +58,7 @@ Builder& Builder::event_interval(std::uint32_t ticks) {
   return *this;
 }
 Builder& Builder::global_queue_interval(std::uint32_t ticks) {
-  if (ticks == 0)
-    throw std::invalid_argument("Builder::global_queue_interval: must be at least 1");
+  if (ticks == 0) throw std::invalid_argument("Builder::global_queue_interval: must be at least 1");
   config_.global_queue_interval = ticks;
   return *this;
 }

@@ -62,8 +62,7 @@ void entry_wake(void* data) noexcept {
   entry_drop(data);
 }
 
-constexpr WakerVTable kEntryWakerVTable{&entry_clone, &entry_wake, &entry_wake_by_ref,
-                                        &entry_drop};
+constexpr WakerVTable kEntryWakerVTable{&entry_clone, &entry_wake, &entry_wake_by_ref, &entry_drop};
 
 Waker entry_waker(Entry* e) noexcept {
   entry_clone(e);
@@ -154,10 +153,13 @@ void JoinSetCore::abort_all() noexcept {
   std::vector<Header*> tasks;
   {
     std::lock_guard lock(shared_->mutex);
-    for (Entry* e = shared_->idle.head; e; e = e->next) tasks.push_back(e->task);
-    for (Entry* e = shared_->notified.head; e; e = e->next) tasks.push_back(e->task);
+    for (Entry* e = shared_->idle.head; e; e = e->next)
+      tasks.push_back(e->task);
+    for (Entry* e = shared_->notified.head; e; e = e->next)
+      tasks.push_back(e->task);
   }
-  for (Header* task : tasks) task_abort(task);
+  for (Header* task : tasks)
+    task_abort(task);
 }
 
 void JoinSetCore::detach_all() noexcept {
@@ -174,7 +176,8 @@ void JoinSetCore::detach_all() noexcept {
     }
     shared_->waiter = Waker();
   }
-  for (Entry* e : removed) release_entry(e);
+  for (Entry* e : removed)
+    release_entry(e);
 }
 
 }  // namespace tokio::detail

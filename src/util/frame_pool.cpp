@@ -87,7 +87,8 @@ struct ThreadPool {
   void spill(std::size_t cls) {
     FreeBlock* first = heads[cls];
     FreeBlock* last = first;
-    for (std::uint32_t i = 1; i < kBatch; ++i) last = last->next;
+    for (std::uint32_t i = 1; i < kBatch; ++i)
+      last = last->next;
     heads[cls] = last->next;
     counts[cls] -= kBatch;
     last->next = nullptr;
@@ -96,7 +97,8 @@ struct ThreadPool {
 
   ~ThreadPool() {
     for (std::size_t c = 0; c < kClasses; ++c) {
-      while (counts[c] >= kBatch) spill(c);
+      while (counts[c] >= kBatch)
+        spill(c);
       free_chain(heads[c]);
     }
   }

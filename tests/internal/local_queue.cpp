@@ -15,9 +15,8 @@
 namespace tokio::detail {
 namespace {
 
-constexpr TaskVTable kNoopVTable{
-    [](Header*) { return true; }, [](Header*) noexcept {}, [](Header*) noexcept {},
-    [](Header*) noexcept {}};
+constexpr TaskVTable kNoopVTable{[](Header*) { return true; }, [](Header*) noexcept {},
+                                 [](Header*) noexcept {}, [](Header*) noexcept {}};
 
 // A pool of fake tasks whose identity is their index.
 struct FakeTasks {
@@ -32,10 +31,12 @@ TEST(LocalQueue, FifoWithinCapacity) {
   FakeTasks fake(4);
   LocalQueue<4> q;
   Inject inject;
-  for (auto& t : fake.tasks) q.push_back_or_overflow(t.get(), inject);
+  for (auto& t : fake.tasks)
+    q.push_back_or_overflow(t.get(), inject);
   EXPECT_EQ(q.len(), 4u);
   EXPECT_TRUE(inject.is_empty());
-  for (auto& t : fake.tasks) EXPECT_EQ(q.pop(), t.get());
+  for (auto& t : fake.tasks)
+    EXPECT_EQ(q.pop(), t.get());
   EXPECT_EQ(q.pop(), nullptr);
 }
 
@@ -43,7 +44,8 @@ TEST(LocalQueue, OverflowMovesHalfPlusTheNewTaskToInject) {
   FakeTasks fake(5);
   LocalQueue<4> q;
   Inject inject;
-  for (auto& t : fake.tasks) q.push_back_or_overflow(t.get(), inject);
+  for (auto& t : fake.tasks)
+    q.push_back_or_overflow(t.get(), inject);
   EXPECT_EQ(q.len(), 2u);
   EXPECT_EQ(inject.len(), 3u);
   // The oldest half went to the global queue first, in order, followed by the new task.
@@ -59,8 +61,10 @@ TEST(LocalQueue, WrapsAroundManyTimes) {
   LocalQueue<4> q;
   Inject inject;
   for (int round = 0; round < 1000; ++round) {
-    for (auto& t : fake.tasks) q.push_back_or_overflow(t.get(), inject);
-    for (auto& t : fake.tasks) ASSERT_EQ(q.pop(), t.get());
+    for (auto& t : fake.tasks)
+      q.push_back_or_overflow(t.get(), inject);
+    for (auto& t : fake.tasks)
+      ASSERT_EQ(q.pop(), t.get());
   }
   EXPECT_TRUE(inject.is_empty());
 }
@@ -69,7 +73,8 @@ TEST(LocalQueue, StealTakesHalfAndReturnsOne) {
   FakeTasks fake(4);
   LocalQueue<8> src, dst;
   Inject inject;
-  for (auto& t : fake.tasks) src.push_back_or_overflow(t.get(), inject);
+  for (auto& t : fake.tasks)
+    src.push_back_or_overflow(t.get(), inject);
   Header* got = src.steal_into(dst);
   ASSERT_NE(got, nullptr);
   // Two stolen: one returned to run, one left in dst; two remain in src.
@@ -100,7 +105,8 @@ TEST(LocalQueue, ConcurrentOwnerAndThievesLoseNothing) {
   std::vector<std::atomic<int>> seen(kTasks);
   std::atomic<bool> done{false};
   std::unordered_map<const Header*, std::size_t> index;
-  for (std::size_t i = 0; i < kTasks; ++i) index.emplace(fake.tasks[i].get(), i);
+  for (std::size_t i = 0; i < kTasks; ++i)
+    index.emplace(fake.tasks[i].get(), i);
   auto fast_record = [&](Header* h) { seen[index.at(h)].fetch_add(1); };
 
   std::vector<std::thread> thieves;
@@ -110,7 +116,8 @@ TEST(LocalQueue, ConcurrentOwnerAndThievesLoseNothing) {
       while (!done.load()) {
         if (Header* h = owner_queue.steal_into(mine)) {
           fast_record(h);
-          while (Header* more = mine.pop()) fast_record(more);
+          while (Header* more = mine.pop())
+            fast_record(more);
         }
       }
     });
@@ -120,11 +127,15 @@ TEST(LocalQueue, ConcurrentOwnerAndThievesLoseNothing) {
     if (i % 3 == 0)
       if (Header* h = owner_queue.pop()) fast_record(h);
   }
-  while (Header* h = owner_queue.pop()) fast_record(h);
+  while (Header* h = owner_queue.pop())
+    fast_record(h);
   done.store(true);
-  for (auto& t : thieves) t.join();
-  while (Header* h = inject.pop()) fast_record(h);
-  for (std::size_t i = 0; i < kTasks; ++i) ASSERT_EQ(seen[i].load(), 1) << "task " << i;
+  for (auto& t : thieves)
+    t.join();
+  while (Header* h = inject.pop())
+    fast_record(h);
+  for (std::size_t i = 0; i < kTasks; ++i)
+    ASSERT_EQ(seen[i].load(), 1) << "task " << i;
 }
 
 }  // namespace

@@ -6,13 +6,14 @@
 namespace tokio::detail {
 namespace {
 
-constexpr TaskVTable kNoopVTable{
-    [](Header*) { return true; }, [](Header*) noexcept {}, [](Header*) noexcept {},
-    [](Header*) noexcept {}};
+constexpr TaskVTable kNoopVTable{[](Header*) { return true; }, [](Header*) noexcept {},
+                                 [](Header*) noexcept {}, [](Header*) noexcept {}};
 
 using namespace state;
 
-std::uint64_t refs(const Header& h) { return ref_count(h.state.load()); }
+std::uint64_t refs(const Header& h) {
+  return ref_count(h.state.load());
+}
 
 TEST(TaskState, RunThenIdleDropsTheNotificationReference) {
   Header h(&kNoopVTable, NOTIFIED | JOIN_INTEREST | 3 * REF_ONE);

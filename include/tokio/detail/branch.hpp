@@ -20,10 +20,10 @@ namespace tokio::detail {
 
 /// How a child's result is held: void becomes std::monostate, T& a reference_wrapper.
 template <class T>
-using BranchValue = std::conditional_t<
-    std::is_void_v<T>, std::monostate,
-    std::conditional_t<std::is_reference_v<T>, std::reference_wrapper<std::remove_reference_t<T>>,
-                       T>>;
+using BranchValue =
+    std::conditional_t<std::is_void_v<T>, std::monostate,
+                       std::conditional_t<std::is_reference_v<T>,
+                                          std::reference_wrapper<std::remove_reference_t<T>>, T>>;
 
 template <class T>
 class Branch {

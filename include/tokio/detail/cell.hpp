@@ -37,7 +37,8 @@ struct Stored<void> {
 
 /// Empty / value / escaped exception / cancelled.
 template <class T>
-using Outcome = std::variant<std::monostate, typename Stored<T>::type, std::exception_ptr, Cancelled>;
+using Outcome =
+    std::variant<std::monostate, typename Stored<T>::type, std::exception_ptr, Cancelled>;
 
 /// Moves the value out of `outcome`, or throws the JoinError it stands for.
 template <class T>

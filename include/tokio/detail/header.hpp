@@ -39,8 +39,8 @@ class Scheduler {
 };
 
 struct TaskVTable {
-  bool (*poll)(Header*);              // resume; true when finished (output stored, frames gone)
-  void (*cancel)(Header*) noexcept;   // destroy the frames; store the Cancelled outcome
+  bool (*poll)(Header*);             // resume; true when finished (output stored, frames gone)
+  void (*cancel)(Header*) noexcept;  // destroy the frames; store the Cancelled outcome
   void (*drop_output)(Header*) noexcept;
   void (*dealloc)(Header*) noexcept;
 };
@@ -60,13 +60,13 @@ struct Header {
   std::atomic<std::uint64_t> state;
   const TaskVTable* vtable;
   Scheduler* scheduler = nullptr;
-  Header* queue_next = nullptr;   // owned by whoever holds the task's notification
-  Header* owned_prev = nullptr;   // owned-list links, guarded by that list's shard lock
+  Header* queue_next = nullptr;  // owned by whoever holds the task's notification
+  Header* owned_prev = nullptr;  // owned-list links, guarded by that list's shard lock
   Header* owned_next = nullptr;
-  bool in_owned_list = false;     // guarded by the same shard lock
+  bool in_owned_list = false;  // guarded by the same shard lock
   std::uint64_t id;
-  Waker join_waker;               // see JOIN_WAKER
-  Context root;                   // touched only by the RUNNING thread
+  Waker join_waker;  // see JOIN_WAKER
+  Context root;      // touched only by the RUNNING thread
   // Keeps `scheduler` alive for as long as the task is referenced, when the scheduler is not
   // the runtime itself (a block_on root's parker). Null for spawned tasks.
   std::shared_ptr<void> keep_alive;

@@ -52,7 +52,7 @@ struct Promise : PromiseBase {
 
   Task<T> get_return_object() noexcept;
   template <class U = T>
-    requires std::is_convertible_v<U&&, T>
+  requires std::is_convertible_v<U&&, T>
   void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
     ::new (static_cast<void*>(storage)) T(std::forward<U>(value));
     has_value = true;

@@ -23,9 +23,11 @@ class Waker {
   Waker() noexcept = default;
   Waker(void* data, const WakerVTable* vtable) noexcept : data_(data), vtable_(vtable) {}
   Waker(const Waker& other) noexcept
-      : data_(other.vtable_ ? other.vtable_->clone(other.data_) : nullptr), vtable_(other.vtable_) {}
+      : data_(other.vtable_ ? other.vtable_->clone(other.data_) : nullptr),
+        vtable_(other.vtable_) {}
   Waker(Waker&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), vtable_(std::exchange(other.vtable_, nullptr)) {}
+      : data_(std::exchange(other.data_, nullptr)),
+        vtable_(std::exchange(other.vtable_, nullptr)) {}
   Waker& operator=(Waker other) noexcept {
     std::swap(data_, other.data_);
     std::swap(vtable_, other.vtable_);

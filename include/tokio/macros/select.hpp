@@ -80,16 +80,16 @@ namespace tokio {
 /// Cancel safety: select is as cancel-safe as its branches: a losing branch's partial progress
 /// is lost.
 template <class... Ts>
-  requires(sizeof...(Ts) > 0)
-Task<std::variant<detail::BranchValue<Ts>...>> select(Task<Ts>... tasks) {
+requires(sizeof...(Ts) >
+         0) Task<std::variant<detail::BranchValue<Ts>...>> select(Task<Ts>... tasks) {
   co_return co_await detail::SelectAwaiter<false, Ts...>(std::move(tasks)...);
 }
 
 /// Like select, but polls the branches in argument order, so that an earlier branch wins when
 /// several are ready (Tokio's `biased;`).
 template <class... Ts>
-  requires(sizeof...(Ts) > 0)
-Task<std::variant<detail::BranchValue<Ts>...>> select_biased(Task<Ts>... tasks) {
+requires(sizeof...(Ts) >
+         0) Task<std::variant<detail::BranchValue<Ts>...>> select_biased(Task<Ts>... tasks) {
   co_return co_await detail::SelectAwaiter<true, Ts...>(std::move(tasks)...);
 }
 

@@ -35,14 +35,14 @@ class Handle {
   }
   /// Spawns the Task returned by `fn()`, keeping `fn` alive until it ends; see tokio::spawn.
   template <class F>
-    requires detail::is_task_v<std::invoke_result_t<F&>>
+  requires detail::is_task_v<std::invoke_result_t<F&>>
   auto spawn(F fn) const {
     using R = typename std::invoke_result_t<F&>::value_type;
     return spawn(detail::call_owned<F, R>(std::move(fn)));
   }
   /// Runs `fn` on this runtime's blocking pool; see task::spawn_blocking.
   template <class F>
-    requires std::invocable<F&>
+  requires std::invocable<F&>
   auto spawn_blocking(F&& fn) const {
     return detail::spawn_blocking_on(*inner_, std::forward<F>(fn));
   }

@@ -41,16 +41,12 @@ class Runtime {
   }
   /// Spawns the Task returned by `fn()`, keeping `fn` alive; see tokio::spawn.
   template <class F>
-    requires detail::is_task_v<std::invoke_result_t<F&>>
-  auto spawn(F fn) {
-    return handle().spawn(std::move(fn));
-  }
+  requires detail::is_task_v<std::invoke_result_t<F&>>
+  auto spawn(F fn) { return handle().spawn(std::move(fn)); }
   /// Runs `fn` on the blocking pool; see task::spawn_blocking.
   template <class F>
-    requires std::invocable<F&>
-  auto spawn_blocking(F&& fn) {
-    return detail::spawn_blocking_on(*inner_, std::forward<F>(fn));
-  }
+  requires std::invocable<F&>
+  auto spawn_blocking(F&& fn) { return detail::spawn_blocking_on(*inner_, std::forward<F>(fn)); }
   /// A Handle to this runtime.
   Handle handle() const { return Handle(inner_); }
 

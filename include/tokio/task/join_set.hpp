@@ -37,14 +37,12 @@ class JoinSet {
   AbortHandle spawn(Task<T> task) { return insert(tokio::spawn(std::move(task))); }
   /// Spawns the Task returned by `fn()` (kept alive until it ends) into the set.
   template <class F>
-    requires detail::is_task_v<std::invoke_result_t<F&>>
-  AbortHandle spawn(F fn) {
+  requires detail::is_task_v<std::invoke_result_t<F&>> AbortHandle spawn(F fn) {
     return insert(tokio::spawn(std::move(fn)));
   }
   /// Runs `fn` on the blocking pool as a member of the set.
   template <class F>
-    requires std::invocable<F&>
-  AbortHandle spawn_blocking(F&& fn) {
+  requires std::invocable<F&> AbortHandle spawn_blocking(F&& fn) {
     return insert(task::spawn_blocking(std::forward<F>(fn)));
   }
 

@@ -17,7 +17,8 @@ namespace tokio::detail {
 template <class T>
 task::JoinHandle<T> spawn_on(RuntimeInner& runtime, Task<T>&& task) {
   auto coro = task.release();
-  if (!coro) throw std::logic_error("tokio::spawn of an empty Task (moved from or already awaited)");
+  if (!coro)
+    throw std::logic_error("tokio::spawn of an empty Task (moved from or already awaited)");
   auto* cell = CoroCell<T>::create(coro, kSpawnState);
   runtime.spawn(cell);
   return task::JoinHandle<T>(cell);
@@ -67,7 +68,7 @@ task::JoinHandle<T> spawn(Task<T> task) {
 /// captures) alive until the Task ends. Prefer this to `spawn(lambda())` when the lambda
 /// captures state.
 template <class F>
-  requires detail::is_task_v<std::invoke_result_t<F&>>
+requires detail::is_task_v<std::invoke_result_t<F&>>
 auto spawn(F fn) {
   using R = typename std::invoke_result_t<F&>::value_type;
   return spawn(detail::call_owned<F, R>(std::move(fn)));
@@ -85,8 +86,7 @@ namespace tokio::task {
 /// Cancel safety: `abort()` only prevents a job that has not started yet; a running job runs
 /// to the end. Runtime shutdown waits for running jobs (see Runtime::shutdown_timeout).
 template <class F>
-  requires std::invocable<F&>
-JoinHandle<std::invoke_result_t<F&>> spawn_blocking(F&& fn) {
+requires std::invocable<F&> JoinHandle<std::invoke_result_t<F&>> spawn_blocking(F&& fn) {
   return detail::spawn_blocking_on(detail::current_runtime("tokio::task::spawn_blocking"),
                                    std::forward<F>(fn));
 }
@@ -98,8 +98,7 @@ JoinHandle<std::invoke_result_t<F&>> spawn_blocking(F&& fn) {
 /// Errors: throws std::logic_error on a current_thread runtime (which has no other thread to
 /// hand its tasks to). Exceptions from `fn` propagate.
 template <class F>
-  requires std::invocable<F&>
-std::invoke_result_t<F&> block_in_place(F&& fn) {
+requires std::invocable<F&> std::invoke_result_t<F&> block_in_place(F&& fn) {
   auto* runtime = detail::tl_runtime;
   if (!runtime) return fn();
   using R = std::invoke_result_t<F&>;

@@ -45,7 +45,9 @@ namespace tokio::task {
 ///
 /// Errors: std::logic_error when awaited outside a task.
 /// Cancel safety: cancel-safe.
-[[nodiscard]] inline detail::YieldAwaiter yield_now() noexcept { return {}; }
+[[nodiscard]] inline detail::YieldAwaiter yield_now() noexcept {
+  return {};
+}
 
 /// Consumes one unit of the task's cooperative budget (128 units per scheduling) and yields
 /// only when it is spent: a cheap way for a busy loop that awaits nothing else to let other
@@ -53,6 +55,8 @@ namespace tokio::task {
 ///
 /// Errors: std::logic_error when it must yield outside a task.
 /// Cancel safety: cancel-safe.
-[[nodiscard]] inline detail::ConsumeBudgetAwaiter consume_budget() noexcept { return {}; }
+[[nodiscard]] inline detail::ConsumeBudgetAwaiter consume_budget() noexcept {
+  return {};
+}
 
 }  // namespace tokio::task

@@ -14,7 +14,9 @@ BlockingPool::BlockingPool(const RuntimeConfig& config, std::size_t mandatory_th
   shared_->ordinary_limit = config.max_blocking_threads + mandatory_threads;
 }
 
-BlockingPool::~BlockingPool() { shutdown(std::nullopt); }
+BlockingPool::~BlockingPool() {
+  shutdown(std::nullopt);
+}
 
 void BlockingPool::run_job(Job& job) noexcept {
   if (job.task) {
@@ -29,7 +31,9 @@ void BlockingPool::spawn_task(Header* job) {
   push(Job{job, {}}, false);
 }
 
-void BlockingPool::spawn_mandatory(std::function<void()> fn) { push(Job{nullptr, std::move(fn)}, true); }
+void BlockingPool::spawn_mandatory(std::function<void()> fn) {
+  push(Job{nullptr, std::move(fn)}, true);
+}
 
 void BlockingPool::schedule(Header* job, bool) noexcept {
   // Only abort re-notifies a blocking job; running it now cancels it without starting it.
@@ -73,7 +77,8 @@ void BlockingPool::push(Job job, bool mandatory) {
     Job failed = std::move(s.queue.back());
     s.queue.pop_back();
     lock.unlock();
-    for (pthread_t t : exited) pthread_join(t, nullptr);
+    for (pthread_t t : exited)
+      pthread_join(t, nullptr);
     if (failed.task) {
       task_shutdown(failed.task);
       task_drop_ref(failed.task);
@@ -82,7 +87,8 @@ void BlockingPool::push(Job job, bool mandatory) {
   }
   ++s.threads;
   lock.unlock();
-  for (pthread_t t : exited) pthread_join(t, nullptr);
+  for (pthread_t t : exited)
+    pthread_join(t, nullptr);
 }
 
 void* BlockingPool::thread_main(void* arg) {
@@ -173,7 +179,8 @@ void BlockingPool::shutdown(std::optional<std::chrono::nanoseconds> timeout) noe
   s.to_join.clear();
   lock.unlock();
   // Every thread in `exited` has left its loop; joining waits only for its last instructions.
-  for (pthread_t t : exited) pthread_join(t, nullptr);
+  for (pthread_t t : exited)
+    pthread_join(t, nullptr);
 }
 
 }  // namespace tokio::detail

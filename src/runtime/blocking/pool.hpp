@@ -62,10 +62,10 @@ class BlockingPool final : public Scheduler {
     std::condition_variable work_cv;
     std::condition_variable exit_cv;
     std::deque<Job> queue;
-    std::size_t threads = 0;        // live threads
-    std::size_t idle = 0;           // threads waiting for work
-    std::size_t wakeups = 0;        // notifications sent to idle threads, not yet consumed
-    std::size_t ordinary_limit;     // max_blocking_threads + mandatory threads
+    std::size_t threads = 0;     // live threads
+    std::size_t idle = 0;        // threads waiting for work
+    std::size_t wakeups = 0;     // notifications sent to idle threads, not yet consumed
+    std::size_t ordinary_limit;  // max_blocking_threads + mandatory threads
     bool shutdown = false;
     bool abandoned = false;          // shutdown timed out: exiting threads detach themselves
     std::vector<pthread_t> to_join;  // threads that have exited (or are about to)

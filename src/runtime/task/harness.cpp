@@ -29,7 +29,9 @@ static void drop_refs(Header* task, std::uint64_t count) noexcept {
   if (state::ref_count(prev) == count) task->vtable->dealloc(task);
 }
 
-void task_drop_ref(Header* task) noexcept { drop_refs(task, 1); }
+void task_drop_ref(Header* task) noexcept {
+  drop_refs(task, 1);
+}
 
 // Publishes the outcome, wakes the JoinHandle, leaves the owned list. The caller still holds
 // `held_refs` references (its notification, if any), dropped here together with the list's.
@@ -161,10 +163,11 @@ void waker_wake_by_ref(void* data) noexcept {
   if (state::to_notified_by_ref(task) == state::ToNotified::Submit)
     task->scheduler->schedule(task, false);
 }
-void waker_drop(void* data) noexcept { task_drop_ref(static_cast<Header*>(data)); }
+void waker_drop(void* data) noexcept {
+  task_drop_ref(static_cast<Header*>(data));
+}
 
-constexpr WakerVTable kTaskWakerVTable{&waker_clone, &waker_wake, &waker_wake_by_ref,
-                                       &waker_drop};
+constexpr WakerVTable kTaskWakerVTable{&waker_clone, &waker_wake, &waker_wake_by_ref, &waker_drop};
 
 }  // namespace
 

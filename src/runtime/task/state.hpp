@@ -18,7 +18,9 @@ enum class ToRunning { Success, Cancelled, Failed };
 enum class ToIdle { Ok, OkNotified, OkDealloc, Cancelled };
 enum class ToNotified { DoNothing, Submit, Dealloc };
 
-inline std::uint64_t ref_count(std::uint64_t s) noexcept { return s >> REF_SHIFT; }
+inline std::uint64_t ref_count(std::uint64_t s) noexcept {
+  return s >> REF_SHIFT;
+}
 
 /// The caller holds a notification. Failed: the task is running or complete elsewhere.
 inline ToRunning to_running(Header* t) noexcept {

@@ -29,17 +29,19 @@ struct CurrentThread::RootScheduler final : Scheduler {
   bool release(Header*) noexcept override { return false; }
 };
 
-CurrentThread::CurrentThread(const RuntimeConfig& config)
-    : config_(config), blocking_(config, 0) {
+CurrentThread::CurrentThread(const RuntimeConfig& config) : config_(config), blocking_(config, 0) {
   blocking_.set_runtime(this);
 }
 
 CurrentThread::~CurrentThread() {
   shutdown(std::nullopt);
-  while (Header* task = inject_.pop()) task_drop_ref(task);  // wakes that raced with shutdown
+  while (Header* task = inject_.pop())
+    task_drop_ref(task);  // wakes that raced with shutdown
 }
 
-bool CurrentThread::on_core_thread() const noexcept { return tl_core_owner == this; }
+bool CurrentThread::on_core_thread() const noexcept {
+  return tl_core_owner == this;
+}
 
 void CurrentThread::spawn(Header* task) noexcept {
   task->scheduler = this;
@@ -53,7 +55,9 @@ void CurrentThread::spawn(Header* task) noexcept {
   schedule(task, false);
 }
 
-void CurrentThread::spawn_blocking(Header* job) { blocking_.spawn_task(job); }
+void CurrentThread::spawn_blocking(Header* job) {
+  blocking_.spawn_task(job);
+}
 
 void CurrentThread::push_local(Header* task) noexcept {
   task->queue_next = nullptr;
@@ -147,8 +151,10 @@ void CurrentThread::block_in_place(void (*)(void*), void*) {
 }
 
 void CurrentThread::drain_queues() noexcept {
-  while (Header* task = pop_local()) task_drop_ref(task);
-  while (Header* task = inject_.pop()) task_drop_ref(task);
+  while (Header* task = pop_local())
+    task_drop_ref(task);
+  while (Header* task = inject_.pop())
+    task_drop_ref(task);
 }
 
 void CurrentThread::shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept {

@@ -61,7 +61,8 @@ MultiThread::~MultiThread() {
   shutdown(std::nullopt);
   // Every thread is gone now; drop what was queued after the last worker drained (a wake from a
   // blocking-pool thread that raced with shutdown).
-  while (Header* task = inject_.pop()) task_drop_ref(task);
+  while (Header* task = inject_.pop())
+    task_drop_ref(task);
 }
 
 void MultiThread::spawn(Header* task) noexcept {
@@ -75,7 +76,9 @@ void MultiThread::spawn(Header* task) noexcept {
   schedule(task, false);
 }
 
-void MultiThread::spawn_blocking(Header* job) { blocking_.spawn_task(job); }
+void MultiThread::spawn_blocking(Header* job) {
+  blocking_.spawn_task(job);
+}
 
 void MultiThread::schedule(Header* task, bool is_yield) noexcept {
   if (tl_worker.runtime == this && tl_worker.core) {
@@ -151,7 +154,8 @@ void MultiThread::block_in_place(void (*f)(void*), void* arg) {
 void MultiThread::shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept {
   if (shutdown_.exchange(true)) return;  // idempotent: the first call decides the wait
   inject_.close();
-  for (auto& remote : remotes_) remote->parker.unpark();
+  for (auto& remote : remotes_)
+    remote->parker.unpark();
   blocking_.shutdown(timeout);
 }
 

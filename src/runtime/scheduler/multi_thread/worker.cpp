@@ -182,9 +182,11 @@ void MultiThread::shutdown_core(Core* core) noexcept {
   if (++cores_shut_down_ != cores_.size()) return;
   for (auto& c : cores_) {
     if (Header* task = std::exchange(c->lifo_slot, nullptr)) task_drop_ref(task);
-    while (Header* task = remotes_[c->index]->queue.pop()) task_drop_ref(task);
+    while (Header* task = remotes_[c->index]->queue.pop())
+      task_drop_ref(task);
   }
-  while (Header* task = inject_.pop()) task_drop_ref(task);
+  while (Header* task = inject_.pop())
+    task_drop_ref(task);
 }
 
 }  // namespace tokio::detail
