@@ -98,14 +98,17 @@ tokio::Task<void> abort_before_first_run(std::size_t workers) {
   std::latch started(static_cast<std::ptrdiff_t>(workers));
   std::latch release(1);
   std::vector<tokio::JoinHandle<void>> blockers;
-  if (workers) blockers = occupy_workers(workers, started, release);
-  else release.count_down();
+  if (workers)
+    blockers = occupy_workers(workers, started, release);
+  else
+    release.count_down();
 
   std::atomic<bool> ran{false};
   auto handle = tokio::spawn(set_flag_and_return(&ran, 1));
   handle.abort();
   if (workers) release.count_down();
-  for (auto& blocker : blockers) co_await blocker;
+  for (auto& blocker : blockers)
+    co_await blocker;
 
   EXPECT_TRUE(co_await is_cancelled(handle));
   EXPECT_FALSE(ran.load());
@@ -200,19 +203,19 @@ TOKIO_TEST_ALL_FLAVORS(TaskAbort, abort_handle_outlives_join_handle) {
   {
     // The task signals `dropped` from a local's destructor: the only way to observe its
     // cancellation once the JoinHandle is gone.
-    auto handle = tokio::spawn([drops, started, dropped, gate = gate.waiter()]() mutable
-                               -> tokio::Task<void> {
-      struct SignalOnDrop {
-        Event event;
-        std::shared_ptr<std::atomic<int>> drops;
-        ~SignalOnDrop() {
-          drops->fetch_add(1);
-          event.set();
-        }
-      } signal{dropped, drops};
-      started.set();
-      co_await gate;
-    });
+    auto handle = tokio::spawn(
+        [drops, started, dropped, gate = gate.waiter()]() mutable -> tokio::Task<void> {
+          struct SignalOnDrop {
+            Event event;
+            std::shared_ptr<std::atomic<int>> drops;
+            ~SignalOnDrop() {
+              drops->fetch_add(1);
+              event.set();
+            }
+          } signal{dropped, drops};
+          started.set();
+          co_await gate;
+        });
     abort_handle.emplace(handle.abort_handle());
   }  // JoinHandle dropped: the task is detached, still running
   co_await started.waiter();
@@ -221,7 +224,8 @@ TOKIO_TEST_ALL_FLAVORS(TaskAbort, abort_handle_outlives_join_handle) {
   abort_handle->abort();
   co_await dropped.waiter();
   EXPECT_EQ(drops->load(), 1);
-  const bool finished = co_await tokio_test::yield_until([&] { return abort_handle->is_finished(); });
+  const bool finished =
+      co_await tokio_test::yield_until([&] { return abort_handle->is_finished(); });
   EXPECT_TRUE(finished);
   abort_handle->abort();  // harmless on a finished task
   EXPECT_EQ(drops->load(), 1);
@@ -307,16 +311,16 @@ TOKIO_TEST_ALL_FLAVORS(TaskAbort, abort_does_not_abort_spawned_children) {
   };
   auto shared = std::make_shared<Shared>();
   Event child_spawned;
-  auto parent = tokio::spawn([shared, child_spawned, gate_handle = gate.waiter()]() mutable
-                             -> tokio::Task<void> {
-    // The child's handle goes to the body; the parent then waits forever.
-    shared->child.emplace(tokio::spawn([]() -> tokio::Task<int> {
-      co_await tokio::task::yield_now();
-      co_return 5;
-    }));
-    child_spawned.set();
-    co_await gate_handle;
-  });
+  auto parent = tokio::spawn(
+      [shared, child_spawned, gate_handle = gate.waiter()]() mutable -> tokio::Task<void> {
+        // The child's handle goes to the body; the parent then waits forever.
+        shared->child.emplace(tokio::spawn([]() -> tokio::Task<int> {
+          co_await tokio::task::yield_now();
+          co_return 5;
+        }));
+        child_spawned.set();
+        co_await gate_handle;
+      });
   co_await child_spawned.waiter();
   parent.abort();
   EXPECT_TRUE(co_await is_cancelled(parent));
@@ -334,10 +338,13 @@ TOKIO_TEST_ALL_FLAVORS(TaskAbort, abort_many_suspended_tasks) {
   std::vector<Event> started(kTasks);
   for (int i = 0; i < kTasks; ++i)
     handles.push_back(tokio::spawn(wait_after_start(&drops, started[i], gate.waiter(), &resumed)));
-  for (auto& event : started) co_await event.waiter();
-  for (auto& handle : handles) handle.abort();
+  for (auto& event : started)
+    co_await event.waiter();
+  for (auto& handle : handles)
+    handle.abort();
   int cancelled = 0;
-  for (auto& handle : handles) cancelled += (co_await is_cancelled(handle)) ? 1 : 0;
+  for (auto& handle : handles)
+    cancelled += (co_await is_cancelled(handle)) ? 1 : 0;
   EXPECT_EQ(cancelled, kTasks);
   EXPECT_EQ(drops.load(), kTasks);
   EXPECT_FALSE(resumed.load());
@@ -352,12 +359,12 @@ TEST(TaskAbort, runtime_shutdown_cancels_suspended_tasks) {
     auto rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build();
     rt.block_on([](std::shared_ptr<std::atomic<int>> drops, Event gate) -> tokio::Task<void> {
       Event started;
-      auto handle = tokio::spawn([drops, started, wait = gate.waiter()]() mutable
-                                 -> tokio::Task<void> {
-        DropCounter local(*drops);
-        started.set();
-        co_await wait;
-      });
+      auto handle =
+          tokio::spawn([drops, started, wait = gate.waiter()]() mutable -> tokio::Task<void> {
+            DropCounter local(*drops);
+            started.set();
+            co_await wait;
+          });
       co_await started.waiter();
       (void)handle;  // dropped here: detached, still suspended
     }(drops, gate));

@@ -20,7 +20,9 @@ using tokio_test::DropCounter;
 
 namespace {
 
-tokio::Task<int> make_int(int value) { co_return value; }
+tokio::Task<int> make_int(int value) {
+  co_return value;
+}
 
 tokio::Task<void> set_flag(bool* flag) {
   *flag = true;
@@ -32,14 +34,20 @@ tokio::Task<std::unique_ptr<int>> make_unique_int(int value) {
 }
 
 int g_referenced = 0;
-tokio::Task<int&> ref_to_global() { co_return g_referenced; }
-tokio::Task<int&> ref_to(int* target) { co_return *target; }
+tokio::Task<int&> ref_to_global() {
+  co_return g_referenced;
+}
+tokio::Task<int&> ref_to(int* target) {
+  co_return *target;
+}
 
 tokio::Task<std::string> make_string(std::string prefix, int n) {
   co_return prefix + std::to_string(n);
 }
 
-tokio::Task<int> add_one(int value) { co_return value + 1; }
+tokio::Task<int> add_one(int value) {
+  co_return value + 1;
+}
 
 tokio::Task<long> recurse(int depth) {
   if (depth == 0) co_return 0;
@@ -82,7 +90,9 @@ tokio::Task<int> catches_child_error() {
   co_return co_await make_int(7);
 }
 
-tokio::Task<tokio::task::Id> own_id() { co_return tokio::task::id(); }
+tokio::Task<tokio::task::Id> own_id() {
+  co_return tokio::task::id();
+}
 
 tokio::Task<std::optional<tokio::task::Id>> own_try_id() {
   co_await tokio::task::yield_now();
@@ -189,7 +199,8 @@ TEST(TaskBasic, default_task_is_empty) {
 
 TOKIO_TEST_ALL_FLAVORS(TaskBasic, long_loop_of_synchronous_children_does_not_grow_stack) {
   long sum = 0;
-  for (int i = 0; i < 100'000; ++i) sum += co_await add_one(i);
+  for (int i = 0; i < 100'000; ++i)
+    sum += co_await add_one(i);
   EXPECT_EQ(sum, 100'000L * 99'999 / 2 + 100'000);
 }
 
@@ -351,9 +362,9 @@ TOKIO_TEST_ALL_FLAVORS(TaskBasic, spawn_runs_without_join_handle_being_awaited) 
 
 TOKIO_TEST_ALL_FLAVORS(TaskBasic, spawn_callable_keeps_captures_alive) {
   auto shared = std::make_shared<int>(40);
-  auto handle = tokio::spawn(
-      [text = std::string("captured string that is long enough to live on the heap"),
-       owned = std::make_unique<int>(2), shared]() -> tokio::Task<int> {
+  auto handle =
+      tokio::spawn([text = std::string("captured string that is long enough to live on the heap"),
+                    owned = std::make_unique<int>(2), shared]() -> tokio::Task<int> {
         // Suspend first: the lambda object must outlive this point.
         co_await tokio::task::yield_now();
         co_await tokio::task::yield_now();
@@ -367,9 +378,11 @@ TOKIO_TEST_ALL_FLAVORS(TaskBasic, spawn_callable_keeps_captures_alive) {
 
 TOKIO_TEST_ALL_FLAVORS(TaskBasic, spawn_many_and_join_all) {
   std::vector<tokio::JoinHandle<int>> handles;
-  for (int i = 0; i < 1000; ++i) handles.push_back(tokio::spawn(add_one(i)));
+  for (int i = 0; i < 1000; ++i)
+    handles.push_back(tokio::spawn(add_one(i)));
   long sum = 0;
-  for (auto& handle : handles) sum += co_await handle;
+  for (auto& handle : handles)
+    sum += co_await handle;
   EXPECT_EQ(sum, 1000L * 999 / 2 + 1000);
 }
 
@@ -389,7 +402,8 @@ TEST(TaskBasic, runtime_spawn_from_outside_and_block_on) {
   EXPECT_EQ(rt.block_on(tokio_test::await_handle(std::move(from_handle))), 2);
 }
 
-// --- Ids ------------------------------------------------------------------------------------------
+// --- Ids
+// ------------------------------------------------------------------------------------------
 
 TOKIO_TEST_ALL_FLAVORS(TaskBasic, task_ids) {
   auto first = tokio::spawn(own_id());

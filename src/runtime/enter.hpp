@@ -14,12 +14,20 @@ extern constinit thread_local bool tl_driving;
 /// Errors: throws std::logic_error when the thread already drives a runtime.
 class EnterRuntime {
  public:
-  explicit EnterRuntime(RuntimeInner* runtime) : saved_runtime_(tl_runtime) {
-    if (tl_driving)
+  /// `rejected_root`, if given, is a block_on root that is cancelled and released (its
+  /// notification reference dropped) when entering fails, so that nothing leaks.
+  explicit EnterRuntime(RuntimeInner* runtime, Header* rejected_root = nullptr)
+      : saved_runtime_(tl_runtime) {
+    if (tl_driving) {
+      if (rejected_root) {
+        task_shutdown(rejected_root);
+        task_drop_ref(rejected_root);
+      }
       throw std::logic_error(
           "Cannot start a runtime from within a runtime: block_on was called on a thread that "
           "is already driving tasks. Await the Task instead, or run the blocking code with "
           "task::spawn_blocking / task::block_in_place");
+    }
     tl_driving = true;
     tl_runtime = runtime;
   }

@@ -69,7 +69,9 @@ tokio::Task<T> ready(T value) {
 }
 
 /// A Task<void> that completes at once.
-inline tokio::Task<void> ready_void() { co_return; }
+inline tokio::Task<void> ready_void() {
+  co_return;
+}
 
 /// Awaits `handle` (a Task wrapper, handy for join/select branches).
 template <class T>
@@ -90,7 +92,8 @@ inline tokio::Task<int> counted_wait(std::atomic<int>* drops, tokio::JoinHandle<
 /// returns `pred()`. A bounded spin for conditions another task or thread makes true.
 template <class Pred>
 tokio::Task<bool> yield_until(Pred pred, long max_yields = 10'000'000) {
-  for (long i = 0; i < max_yields && !pred(); ++i) co_await tokio::task::yield_now();
+  for (long i = 0; i < max_yields && !pred(); ++i)
+    co_await tokio::task::yield_now();
   co_return pred();
 }
 

@@ -98,13 +98,11 @@ class CombinatorBase : public Combinator {
     return true;
   }
 
+  // Called by poll_context(*parent_), which resumes parent_->transfer once this returns.
   void poll() override {
     if (!static_cast<Derived*>(this)->poll_branches()) return;
     parent_->combinator = nullptr;
-    Context* saved = tl_current_context;
-    tl_current_context = parent_;
-    awaiting_.resume();  // may destroy *this: touch nothing after
-    tl_current_context = saved;
+    parent_->transfer = awaiting_;
   }
 
  private:

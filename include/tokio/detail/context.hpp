@@ -43,6 +43,12 @@ struct Context {
   std::coroutine_handle<> resume_point{};  // what to resume when the pending leaf is ready
   Leaf* leaf = nullptr;                    // pending leaf, or null when resume_point is runnable
   Combinator* combinator = nullptr;        // set while a combinator runs children here
+  // The next coroutine poll_context's loop resumes. Awaiting a child Task, finishing a child
+  // and finishing a combinator hand control over through this slot instead of resuming
+  // directly, so the stack stays flat for any depth of awaits and any length of loop, with no
+  // reliance on the compiler turning symmetric transfer into a tail call (GCC 12 does not at
+  // -O0/-O1 or under the sanitizers).
+  std::coroutine_handle<> transfer{};
 };
 
 /// The context being polled on this thread, or null outside any task.
@@ -54,6 +60,16 @@ Context& current_context(const char* what);
 /// Polls `ctx` once on this thread: delegates to its combinator, or resumes its resume point if
 /// no leaf is pending or the pending leaf is ready.
 void poll_context(Context& ctx);
+
+/// Hands control to `next`: through the running context's trampoline when there is one (the
+/// returned no-op coroutine then unwinds to it), else by symmetric transfer.
+inline std::coroutine_handle<> transfer_to(std::coroutine_handle<> next) noexcept {
+  if (Context* ctx = tl_current_context) {
+    ctx->transfer = next;
+    return std::noop_coroutine();
+  }
+  return next;
+}
 
 /// Records that `leaf` suspends the coroutine `awaiting` in `ctx`.
 inline void suspend_leaf(Context& ctx, Leaf* leaf, std::coroutine_handle<> awaiting) noexcept {

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "tokio/detail/context.hpp"
 #include "tokio/detail/frame_alloc.hpp"
 
 namespace tokio {
@@ -33,7 +34,7 @@ struct PromiseBase {
     template <class P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> self) noexcept {
       auto next = self.promise().continuation;
-      return next ? next : std::noop_coroutine();
+      return next ? transfer_to(next) : std::noop_coroutine();
     }
     void await_resume() noexcept {}
   };

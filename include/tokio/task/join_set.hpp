@@ -108,7 +108,10 @@ class JoinSet {
   /// Aborts every task and waits until all have finished, discarding their outcomes.
   Task<void> shutdown() {
     abort_all();
-    while (co_await join_next()) {
+    // Not `while (co_await join_next()) {}`: GCC 12 miscompiles a co_await in a loop condition.
+    for (;;) {
+      auto next = co_await join_next();
+      if (!next) break;
     }
   }
 

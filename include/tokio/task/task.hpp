@@ -55,7 +55,7 @@ class [[nodiscard]] Task {
     bool await_ready() const noexcept { return false; }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
       task.handle_.promise().continuation = awaiting;
-      return task.handle_;
+      return detail::transfer_to(task.handle_);
     }
     T await_resume() {
       struct Destroy {

@@ -27,17 +27,12 @@ void BlockingPool::run_job(Job& job) noexcept {
 }
 
 void BlockingPool::spawn_task(Header* job) {
-  job->scheduler = this;
+  job->scheduler = shared_.get();
   push(Job{job, {}}, false);
 }
 
 void BlockingPool::spawn_mandatory(std::function<void()> fn) {
   push(Job{nullptr, std::move(fn)}, true);
-}
-
-void BlockingPool::schedule(Header* job, bool) noexcept {
-  // Only abort re-notifies a blocking job; running it now cancels it without starting it.
-  task_run(job);
 }
 
 void BlockingPool::push(Job job, bool mandatory) {
@@ -112,10 +107,14 @@ void BlockingPool::run_thread(const std::shared_ptr<Shared>& shared) {
   std::unique_lock lock(s.mutex);
   for (;;) {
     while (!s.queue.empty()) {
-      Job job = std::move(s.queue.front());
-      s.queue.pop_front();
-      lock.unlock();
-      run_job(job);
+      {
+        Job job = std::move(s.queue.front());
+        s.queue.pop_front();
+        lock.unlock();
+        run_job(job);
+        // `job` dies here, unlocked: a worker's closure may hold the last reference to the
+        // runtime, whose destruction takes this pool's lock.
+      }
       lock.lock();
     }
     if (s.shutdown) break;

@@ -30,7 +30,7 @@ namespace tokio::detail {
 
 class RuntimeInner;
 
-class BlockingPool final : public Scheduler {
+class BlockingPool {
  public:
   BlockingPool(const RuntimeConfig& config, std::size_t mandatory_threads);
   ~BlockingPool();
@@ -48,16 +48,18 @@ class BlockingPool final : public Scheduler {
   /// The runtime whose context pool threads enter (for spawn from a blocking job).
   void set_runtime(RuntimeInner* runtime) noexcept { shared_->runtime = runtime; }
 
-  // Scheduler: a re-notified job (abort before it started) is queued again to be cancelled.
-  void schedule(Header* job, bool is_yield) noexcept override;
-  bool release(Header*) noexcept override { return false; }
-
  private:
   struct Job {
     Header* task = nullptr;
     std::function<void()> fn;
   };
-  struct Shared {
+  // Also the Scheduler of spawn_blocking jobs: it must outlive the pool object, since a job
+  // abandoned by a timed-out shutdown completes after the runtime is gone.
+  struct Shared final : Scheduler {
+    // Only abort re-notifies a blocking job; running it now cancels it without starting it.
+    void schedule(Header* job, bool) noexcept override { task_run(job); }
+    bool release(Header*) noexcept override { return false; }
+
     std::mutex mutex;
     std::condition_variable work_cv;
     std::condition_variable exit_cv;

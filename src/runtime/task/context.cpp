@@ -1,6 +1,7 @@
 // Thread-local execution state: the context being polled, the coop budget, the runtime entered.
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "runtime/enter.hpp"
 #include "runtime/task/state.hpp"
@@ -33,22 +34,31 @@ RuntimeInner& current_runtime(const char* what) {
 }
 
 void poll_context(Context& ctx) {
+  std::coroutine_handle<> next;
   if (ctx.combinator) {
     ctx.combinator->poll();
-    return;
+    next = std::exchange(ctx.transfer, {});  // the combinator finished: resume its awaiter
+    if (!next) return;
+  } else {
+    if (ctx.leaf) {
+      // poll_ready runs with tl_current_context == &ctx so that it can re-register its waker.
+      Context* saved = tl_current_context;
+      tl_current_context = &ctx;
+      const bool ready = ctx.leaf->poll_ready();
+      tl_current_context = saved;
+      if (!ready) return;
+      ctx.leaf = nullptr;
+    }
+    next = ctx.resume_point;
   }
-  if (ctx.leaf) {
-    // poll_ready runs with tl_current_context == &ctx so that it can re-register its waker.
-    Context* saved = tl_current_context;
-    tl_current_context = &ctx;
-    const bool ready = ctx.leaf->poll_ready();
-    tl_current_context = saved;
-    if (!ready) return;
-    ctx.leaf = nullptr;
-  }
+  // The trampoline: each resume runs until the coroutine suspends; if it handed control to
+  // another coroutine of this context (awaiting or finishing a child), resume that one next.
   Context* saved = tl_current_context;
   tl_current_context = &ctx;
-  ctx.resume_point.resume();
+  do {
+    next.resume();
+    next = std::exchange(ctx.transfer, {});
+  } while (next);
   tl_current_context = saved;
 }
 

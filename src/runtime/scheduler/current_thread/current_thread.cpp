@@ -101,7 +101,7 @@ Header* CurrentThread::next_task() noexcept {
 }
 
 void CurrentThread::block_on(Header* root) {
-  EnterRuntime enter(this);
+  EnterRuntime enter(this, root);
   std::lock_guard core(core_mutex_);
   const CurrentThread* saved_owner = tl_core_owner;
   tl_core_owner = this;

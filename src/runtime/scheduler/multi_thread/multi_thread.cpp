@@ -111,6 +111,7 @@ void MultiThread::schedule_remote(Header* task) noexcept {
 }
 
 void MultiThread::block_on(Header* root) {
+  EnterRuntime enter(this, root);  // first: a rejected nested call must not touch the scheduler
   // One root scheduler per thread, reused by every block_on on it. Reuse is safe: when a root
   // completes no notification is outstanding (at most one exists at a time and the final poll
   // consumed it), so a previous root can only leave behind the tail of an unpark() call, which
@@ -123,7 +124,6 @@ void MultiThread::block_on(Header* root) {
   root->id = 0;
   root->keep_alive = cached;
 
-  EnterRuntime enter(this);
   for (;;) {
     if (scheduler.notified.exchange(false, std::memory_order_acquire)) {
       task_run(root);
