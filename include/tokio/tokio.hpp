@@ -16,6 +16,11 @@
 #include "tokio/task/task.hpp"
 #include "tokio/task/unconstrained.hpp"
 #include "tokio/task/yield_now.hpp"
+#include "tokio/time/instant.hpp"
+#include "tokio/time/interval.hpp"
+#include "tokio/time/pause.hpp"
+#include "tokio/time/sleep.hpp"
+#include "tokio/time/timeout.hpp"
 
 namespace tokio {
 using task::JoinHandle;

@@ -81,6 +81,12 @@ Builder& Builder::start_paused(bool paused) {
 }
 
 Runtime Builder::build() {
+  if (config_.start_paused && config_.flavor != RuntimeFlavor::CurrentThread)
+    throw std::logic_error(
+        "Builder::start_paused(true) needs the current_thread runtime: the paused clock is a "
+        "single-threaded test tool (build with Builder::new_current_thread())");
+  if (config_.start_paused && !config_.enable_time)
+    throw std::logic_error("Builder::start_paused(true) needs enable_time() or enable_all()");
   if (config_.flavor == RuntimeFlavor::CurrentThread)
     return Runtime(std::make_shared<detail::CurrentThread>(config_));
   auto inner = std::make_shared<detail::MultiThread>(config_);

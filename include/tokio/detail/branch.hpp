@@ -31,10 +31,8 @@ class Branch {
   explicit Branch(Task<T>&& task) : coro_(task.release()) {
     if (!coro_) throw std::logic_error("tokio combinator given an empty Task (moved or awaited)");
   }
-  Branch(Branch&& other) noexcept
-      : coro_(std::exchange(other.coro_, {})),
-        value_(std::move(other.value_)),
-        error_(std::move(other.error_)) {}
+  // Built in place by the combinators and never moved (it may be polled through pointers).
+  Branch(Branch&&) = delete;
   Branch(const Branch&) = delete;
   ~Branch() { cancel(); }
 

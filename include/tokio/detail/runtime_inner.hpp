@@ -14,6 +14,8 @@ enum class RuntimeFlavor { CurrentThread, MultiThread };
 
 namespace tokio::detail {
 
+class TimeDriver;
+
 class RuntimeInner : public std::enable_shared_from_this<RuntimeInner> {
  public:
   virtual ~RuntimeInner() = default;
@@ -34,6 +36,8 @@ class RuntimeInner : public std::enable_shared_from_this<RuntimeInner> {
   /// Runs `f` on this worker thread after handing the worker's queue to another thread
   /// (multi-thread runtime only; see task::block_in_place).
   virtual void block_in_place(void (*f)(void*), void* arg) = 0;
+  /// The time driver, or null when the runtime was built without enable_time.
+  virtual TimeDriver* time_driver() noexcept = 0;
 };
 
 /// The runtime whose context this thread is in (a worker, or inside block_on), or null.

@@ -14,7 +14,7 @@ class JoinAwaiter final : public CombinatorBase<JoinAwaiter<kTry, Ts...>> {
  public:
   static constexpr const char* kName = kTry ? "tokio::try_join" : "tokio::join";
 
-  explicit JoinAwaiter(Task<Ts>&&... tasks) : branches_(Branch<Ts>(std::move(tasks))...) {}
+  explicit JoinAwaiter(Task<Ts>&&... tasks) : branches_(std::move(tasks)...) {}
 
   void start_branches(Header* task) {
     std::apply([&](auto&... b) { (b.start(task), ...); }, branches_);

@@ -33,7 +33,7 @@ class SelectAwaiter final : public CombinatorBase<SelectAwaiter<kBiased, Ts...>>
   static constexpr const char* kName = kBiased ? "tokio::select_biased" : "tokio::select";
   using Result = std::variant<BranchValue<Ts>...>;
 
-  explicit SelectAwaiter(Task<Ts>&&... tasks) : branches_(Branch<Ts>(std::move(tasks))...) {}
+  explicit SelectAwaiter(Task<Ts>&&... tasks) : branches_(std::move(tasks)...) {}
 
   void start_branches(Header* task) {
     std::apply([&](auto&... b) { (b.start(task), ...); }, branches_);

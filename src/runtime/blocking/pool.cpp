@@ -18,9 +18,10 @@ BlockingPool::~BlockingPool() {
   shutdown(std::nullopt);
 }
 
-void BlockingPool::run_job(Job& job) noexcept {
+void BlockingPool::run_job(Shared& shared, Job& job) noexcept {
   if (job.task) {
     task_run(job.task);
+    shared.busy_jobs.fetch_sub(1, std::memory_order_acq_rel);
   } else {
     job.fn();
   }
@@ -28,6 +29,7 @@ void BlockingPool::run_job(Job& job) noexcept {
 
 void BlockingPool::spawn_task(Header* job) {
   job->scheduler = shared_.get();
+  shared_->busy_jobs.fetch_add(1, std::memory_order_acq_rel);
   push(Job{job, {}}, false);
 }
 
@@ -43,6 +45,7 @@ void BlockingPool::push(Job job, bool mandatory) {
     if (job.task) {
       task_shutdown(job.task);
       task_drop_ref(job.task);
+      s.busy_jobs.fetch_sub(1, std::memory_order_acq_rel);
       return;
     }
     throw std::system_error(std::make_error_code(std::errc::operation_canceled),
@@ -77,6 +80,7 @@ void BlockingPool::push(Job job, bool mandatory) {
     if (failed.task) {
       task_shutdown(failed.task);
       task_drop_ref(failed.task);
+      s.busy_jobs.fetch_sub(1, std::memory_order_acq_rel);
     }
     throw std::system_error(err, std::generic_category(), "tokio runtime: starting a thread");
   }
@@ -111,7 +115,7 @@ void BlockingPool::run_thread(const std::shared_ptr<Shared>& shared) {
         Job job = std::move(s.queue.front());
         s.queue.pop_front();
         lock.unlock();
-        run_job(job);
+        run_job(s, job);
         // `job` dies here, unlocked: a worker's closure may hold the last reference to the
         // runtime, whose destruction takes this pool's lock.
       }
@@ -164,6 +168,7 @@ void BlockingPool::shutdown(std::optional<std::chrono::nanoseconds> timeout) noe
   for (auto& job : cancelled) {
     task_shutdown(job.task);
     task_drop_ref(job.task);
+    s.busy_jobs.fetch_sub(1, std::memory_order_acq_rel);
   }
   lock.lock();
   auto done = [&] { return s.threads == 0; };

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -45,6 +46,9 @@ class BlockingPool {
   /// See the file comment. Idempotent.
   void shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept;
 
+  /// True while spawn_blocking jobs are queued or running (the paused clock must not jump).
+  bool busy() const noexcept { return shared_->busy_jobs.load(std::memory_order_acquire) != 0; }
+
   /// The runtime whose context pool threads enter (for spawn from a blocking job).
   void set_runtime(RuntimeInner* runtime) noexcept { shared_->runtime = runtime; }
 
@@ -60,6 +64,7 @@ class BlockingPool {
     void schedule(Header* job, bool) noexcept override { task_run(job); }
     bool release(Header*) noexcept override { return false; }
 
+    std::atomic<std::size_t> busy_jobs{0};  // spawn_blocking jobs queued or running
     std::mutex mutex;
     std::condition_variable work_cv;
     std::condition_variable exit_cv;
@@ -78,7 +83,7 @@ class BlockingPool {
   void push(Job job, bool mandatory);
   static void* thread_main(void* arg);
   static void run_thread(const std::shared_ptr<Shared>& shared);
-  static void run_job(Job& job) noexcept;
+  static void run_job(Shared& shared, Job& job) noexcept;
 
   std::shared_ptr<Shared> shared_;
 };

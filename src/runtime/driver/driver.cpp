@@ -18,7 +18,8 @@ constexpr std::uint64_t kWakeToken = 0;
 }
 }  // namespace
 
-Driver::Driver() {
+Driver::Driver(bool enable_time, bool start_paused) {
+  if (enable_time) time_ = std::make_unique<TimeDriver>(start_paused, this);
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) throw_errno("tokio runtime: epoll_create1");
   event_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -44,6 +45,7 @@ Driver::~Driver() {
 }
 
 void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
+  if (time_) timeout = time_->park_timeout(timeout);
   int timeout_ms = -1;
   if (timeout) {
     // Round up so that a short positive timeout does not degrade into a busy poll.
@@ -58,6 +60,10 @@ void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
       // EAGAIN is fine: another park already drained it.
       [[maybe_unused]] auto r = ::read(event_fd_, &drained, sizeof drained);
     }
+  }
+  if (time_) {
+    time_->unparked();
+    time_->process();
   }
 }
 

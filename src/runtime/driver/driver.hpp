@@ -7,32 +7,42 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <optional>
+
+#include "runtime/time/driver.hpp"
 
 namespace tokio::detail {
 
 class Driver {
  public:
   /// Throws std::system_error if epoll or eventfd cannot be created.
-  Driver();
+  Driver(bool enable_time, bool start_paused);
   ~Driver();
   Driver(const Driver&) = delete;
   Driver& operator=(const Driver&) = delete;
 
-  /// Blocks until unpark() or `timeout` (forever when empty; zero polls without blocking).
-  /// Only the thread holding the driver (try_lock) may call it.
+  /// Blocks until unpark(), `timeout` (forever when empty; zero polls without blocking) or the
+  /// next timer, then fires due timers. Only the thread holding the driver (try_lock) may call it.
   void park(std::optional<std::chrono::nanoseconds> timeout) noexcept;
+  /// Fires due timers without blocking; any thread.
+  void process_timers() noexcept {
+    if (time_) time_->process();
+  }
+  /// The time driver, or null when time is not enabled.
+  TimeDriver* time() noexcept { return time_.get(); }
   /// Wakes the thread parked in park(), or makes its next park() return at once. Any thread.
   void unpark() noexcept;
 
   /// True when polling with a zero timeout could find something (I/O sources or timers are
   /// registered). Lets the scheduler skip a syscall when there is nothing to poll.
-  bool has_sources() const noexcept { return false; }
+  bool has_sources() const noexcept { return time_ && time_->has_timers(); }
 
   bool try_lock() noexcept { return !locked_.exchange(true, std::memory_order_acquire); }
   void unlock() noexcept { locked_.store(false, std::memory_order_release); }
 
  private:
+  std::unique_ptr<TimeDriver> time_;
   int epoll_fd_ = -1;
   int event_fd_ = -1;
   std::atomic<bool> locked_{false};

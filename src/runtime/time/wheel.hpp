@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "runtime/time/entry.hpp"
+#include "tokio/detail/timer_entry.hpp"
 
 namespace tokio::detail {
 

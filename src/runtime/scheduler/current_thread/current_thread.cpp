@@ -29,7 +29,8 @@ struct CurrentThread::RootScheduler final : Scheduler {
   bool release(Header*) noexcept override { return false; }
 };
 
-CurrentThread::CurrentThread(const RuntimeConfig& config) : config_(config), blocking_(config, 0) {
+CurrentThread::CurrentThread(const RuntimeConfig& config)
+    : config_(config), driver_(config.enable_time, config.start_paused), blocking_(config, 0) {
   blocking_.set_runtime(this);
 }
 
@@ -137,11 +138,24 @@ void CurrentThread::block_on(Header* root) {
     }
     if (root_scheduler->notified.load(std::memory_order_acquire)) continue;
     if (ran == 0) {
+      if (auto_advance()) continue;
       parker_.park();
     } else if (ran == config_.event_interval && driver_.has_sources()) {
       parker_.park(std::chrono::nanoseconds(0));
     }
   }
+}
+
+bool CurrentThread::auto_advance() noexcept {
+  // With the clock paused and nothing left to run, time jumps to the next timer instead of
+  // sleeping; not while blocking jobs run, since they may still wake a task.
+  TimeDriver* time = driver_.time();
+  if (!time || !time->clock().is_paused() || blocking_.busy()) return false;
+  const auto next = time->next_deadline();
+  if (!next) return false;
+  time->clock().advance_to(*next);
+  time->process();
+  return true;
 }
 
 void CurrentThread::block_in_place(void (*)(void*), void*) {

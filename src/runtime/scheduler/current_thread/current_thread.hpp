@@ -33,6 +33,7 @@ class CurrentThread final : public RuntimeInner, public Scheduler {
   }
   void shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept override;
   void block_in_place(void (*f)(void*), void* arg) override;
+  TimeDriver* time_driver() noexcept override { return driver_.time(); }
 
   void schedule(Header* task, bool is_yield) noexcept override;
   bool release(Header* task) noexcept override { return owned_.remove(task); }
@@ -44,6 +45,7 @@ class CurrentThread final : public RuntimeInner, public Scheduler {
   Header* pop_local() noexcept;
   Header* next_task() noexcept;
   void drain_queues() noexcept;
+  bool auto_advance() noexcept;
 
   RuntimeConfig config_;
   Driver driver_;

@@ -33,6 +33,7 @@ struct RootScheduler final : Scheduler {
 
 MultiThread::MultiThread(const RuntimeConfig& config)
     : config_(config),
+      driver_(config.enable_time, config.start_paused),
       idle_(config.worker_threads ? config.worker_threads : default_workers()),
       blocking_(config, config.worker_threads ? config.worker_threads : default_workers()) {
   const std::size_t workers = config.worker_threads ? config.worker_threads : default_workers();

@@ -1,0 +1,76 @@
+// tokio::time::sleep, sleep_until and the Sleep future.
+#pragma once
+
+#include <coroutine>
+
+#include "tokio/detail/context.hpp"
+#include "tokio/detail/header.hpp"
+#include "tokio/detail/timer_entry.hpp"
+#include "tokio/time/instant.hpp"
+
+namespace tokio::detail {
+class TimeDriver;
+}
+
+namespace tokio::time {
+
+/// Completes when its deadline is reached: `co_await sleep(100ms)`.
+///
+/// A Sleep is bound to the runtime it was created in and registers with that runtime's timer
+/// wheel the first time it is awaited (no allocation: the timer entry lives in the Sleep).
+/// Resolution is 1 ms; a Sleep never completes before its deadline. It can be awaited again
+/// after `reset`. Sleep is neither copyable nor movable (it is linked into the wheel while
+/// pending); return it by value from a function (guaranteed elision) or keep it in place.
+///
+/// Errors: the constructor throws std::logic_error outside a runtime, or on a runtime built
+/// without enable_time.
+/// Cancel safety: cancel-safe; destroying a pending Sleep unlinks its timer (O(1)).
+/// Thread safety: a Sleep is awaited by one task at a time.
+class [[nodiscard]] Sleep final : detail::Leaf {
+ public:
+  explicit Sleep(Instant deadline);
+  ~Sleep();
+  Sleep(const Sleep&) = delete;
+  Sleep& operator=(const Sleep&) = delete;
+
+  /// The instant at which this Sleep completes.
+  Instant deadline() const noexcept { return deadline_; }
+  /// True once the deadline has been reached.
+  bool is_elapsed() const noexcept;
+  /// Changes the deadline, also while the Sleep is being awaited (the awaiting task is woken
+  /// at the new deadline, earlier or later).
+  void reset(Instant deadline);
+
+  bool await_ready() noexcept;
+  bool await_suspend(std::coroutine_handle<> awaiting);
+  void await_resume() noexcept;
+
+  /// For combinators (timeout): registers `task`'s waker and returns whether the deadline has
+  /// passed.
+  bool poll_elapsed(detail::Header* task);
+
+ private:
+  bool poll_ready() noexcept override;
+
+  detail::TimeDriver* driver_;
+  Instant deadline_;
+  detail::TimerEntry entry_;
+  bool armed_ = false;    // the entry was linked (it may have fired since)
+  bool elapsed_ = false;  // observed the deadline as passed
+};
+
+/// A Sleep that completes `duration` from now (a past or zero duration completes at once;
+/// huge durations saturate and never overflow).
+inline Sleep sleep(Duration duration) {
+  return Sleep(Instant::now() + duration);
+}
+template <class Rep, class Period>
+Sleep sleep(std::chrono::duration<Rep, Period> duration) {
+  return Sleep(Instant::now() + duration);
+}
+/// A Sleep that completes at `deadline`.
+inline Sleep sleep_until(Instant deadline) {
+  return Sleep(deadline);
+}
+
+}  // namespace tokio::time

@@ -1,0 +1,130 @@
+#include "runtime/time/driver.hpp"
+
+#include <vector>
+
+#include "runtime/driver/driver.hpp"
+
+namespace tokio::detail {
+
+TimeDriver::TimeDriver(bool start_paused, Driver* io_driver) noexcept
+    : clock_(start_paused), start_(clock_.now()), io_driver_(io_driver) {}
+
+std::uint64_t TimeDriver::deadline_tick(time::Instant deadline) const noexcept {
+  if (deadline <= start_) return 0;
+  const auto since = deadline.duration_since(start_);
+  const auto ticks = std::chrono::ceil<std::chrono::milliseconds>(since).count();
+  return static_cast<std::uint64_t>(ticks);
+}
+
+std::uint64_t TimeDriver::now_tick(time::Instant now) const noexcept {
+  if (now <= start_) return 0;
+  return static_cast<std::uint64_t>(
+      std::chrono::floor<std::chrono::milliseconds>(now.duration_since(start_)).count());
+}
+
+time::Instant TimeDriver::tick_instant(std::uint64_t tick) const noexcept {
+  return start_ + std::chrono::milliseconds(tick);
+}
+
+bool TimeDriver::arm(TimerEntry& entry, time::Instant deadline, Waker waker) {
+  const std::uint64_t tick = deadline_tick(deadline);
+  bool wake_driver = false;
+  {
+    std::lock_guard lock(mutex_);
+    entry.deadline = tick;
+    entry.fired.store(false, std::memory_order_relaxed);
+    if (!wheel_.insert(&entry)) return false;
+    entry.waker = std::move(waker);
+    armed_.fetch_add(1, std::memory_order_release);
+    wake_driver = entry.deadline < parked_until_.load(std::memory_order_acquire);
+  }
+  // The parked thread sleeps past this deadline: wake it so that it re-computes its timeout.
+  if (wake_driver && io_driver_) io_driver_->unpark();
+  return true;
+}
+
+bool TimeDriver::rearm(TimerEntry& entry, time::Instant deadline) {
+  const std::uint64_t tick = deadline_tick(deadline);
+  bool wake_driver = false;
+  Waker due;
+  {
+    std::lock_guard lock(mutex_);
+    if (entry.registered) {
+      wheel_.remove(&entry);
+      armed_.fetch_sub(1, std::memory_order_release);
+    }
+    entry.deadline = tick;
+    entry.fired.store(false, std::memory_order_relaxed);
+    if (!wheel_.insert(&entry)) {
+      due = std::move(entry.waker);
+      entry.fired.store(true, std::memory_order_release);
+    } else {
+      armed_.fetch_add(1, std::memory_order_release);
+      wake_driver = entry.deadline < parked_until_.load(std::memory_order_acquire);
+    }
+  }
+  if (due) {
+    due.wake();
+    return false;
+  }
+  if (wake_driver && io_driver_) io_driver_->unpark();
+  return true;
+}
+
+void TimeDriver::disarm(TimerEntry& entry) noexcept {
+  Waker dropped;
+  {
+    std::lock_guard lock(mutex_);
+    if (!entry.registered) return;
+    wheel_.remove(&entry);
+    armed_.fetch_sub(1, std::memory_order_release);
+    dropped = std::move(entry.waker);
+  }
+}
+
+std::optional<time::Duration> TimeDriver::park_timeout(
+    std::optional<time::Duration> wanted) noexcept {
+  std::lock_guard lock(mutex_);
+  const auto next = wheel_.next_expiration();
+  if (!next) {
+    parked_until_.store(kNotParked, std::memory_order_release);
+    return wanted;
+  }
+  parked_until_.store(*next, std::memory_order_release);
+  const auto until = tick_instant(*next).duration_since(clock_.now());
+  if (clock_.is_paused()) return wanted;  // a paused clock is advanced by the runtime, not slept
+  if (!wanted || until < *wanted) return until;
+  return wanted;
+}
+
+std::optional<time::Instant> TimeDriver::next_deadline() noexcept {
+  std::lock_guard lock(mutex_);
+  const auto next = wheel_.next_expiration();
+  if (!next) return std::nullopt;
+  return tick_instant(*next);
+}
+
+std::size_t TimeDriver::process() noexcept {
+  if (!has_timers()) return 0;
+  // Reused per thread so that firing timers allocates nothing in steady state.
+  thread_local std::vector<Waker> wakers;
+  {
+    std::lock_guard lock(mutex_);
+    const std::uint64_t now = now_tick(clock_.now());
+    for (TimerEntry* entry = wheel_.poll(now); entry;) {
+      TimerEntry* next = entry->next;
+      entry->next = nullptr;
+      wakers.push_back(std::move(entry->waker));
+      armed_.fetch_sub(1, std::memory_order_relaxed);
+      entry->fired.store(true, std::memory_order_release);  // last touch: the Sleep may go now
+      entry = next;
+    }
+  }
+  const std::size_t fired = wakers.size();
+  for (auto& waker : wakers)
+    waker.wake();
+  wakers.clear();
+  return fired;
+}
+
+}  // namespace tokio::detail

@@ -1,0 +1,70 @@
+// The time driver: the timer wheel, the clock, and the glue to the parking thread.
+//
+// Sleeps arm, re-arm and disarm their intrusive TimerEntry under `mutex_` from any thread. The
+// thread parked in the I/O driver asks park_timeout() how long it may sleep and calls process()
+// when it wakes (and the workers call it on maintenance), which fires every due timer: under
+// the lock each due entry gives up its waker and gets `fired` set (release) as the last touch,
+// then the wakers are woken outside the lock. A Sleep that sees `fired` (acquire) may be
+// destroyed at once: the driver never touches a fired entry again.
+//
+// Ticks are milliseconds since the driver's start; a deadline is rounded up to the next tick,
+// so a timer never fires early.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+
+#include "runtime/time/clock.hpp"
+#include "runtime/time/wheel.hpp"
+#include "tokio/detail/timer_entry.hpp"
+#include "tokio/time/instant.hpp"
+
+namespace tokio::detail {
+
+class Driver;
+
+class TimeDriver {
+ public:
+  TimeDriver(bool start_paused, Driver* io_driver) noexcept;
+
+  Clock& clock() noexcept { return clock_; }
+
+  /// Links `entry` to fire at `deadline` and wake `waker`. False when the deadline has passed
+  /// (nothing linked; the caller treats the timer as elapsed).
+  bool arm(TimerEntry& entry, time::Instant deadline, Waker waker);
+  /// Moves a linked entry to `deadline` (keeping its waker). False when it is due now: then
+  /// it is unlinked and marked fired.
+  bool rearm(TimerEntry& entry, time::Instant deadline);
+  /// Unlinks `entry` if it is linked.
+  void disarm(TimerEntry& entry) noexcept;
+
+  /// How long the parking thread may sleep before the next timer is due, given that it wanted
+  /// to sleep `wanted` (nullopt: forever). Records the wake-up tick so that arming an earlier
+  /// timer unparks the thread.
+  std::optional<time::Duration> park_timeout(std::optional<time::Duration> wanted) noexcept;
+  /// The parking thread woke up.
+  void unparked() noexcept { parked_until_.store(kNotParked, std::memory_order_release); }
+  /// Fires every due timer; returns how many fired.
+  std::size_t process() noexcept;
+  /// The deadline of the next timer, if any is armed.
+  std::optional<time::Instant> next_deadline() noexcept;
+  bool has_timers() const noexcept { return armed_.load(std::memory_order_acquire) != 0; }
+
+ private:
+  static constexpr std::uint64_t kNotParked = ~std::uint64_t{0};
+  std::uint64_t deadline_tick(time::Instant deadline) const noexcept;
+  std::uint64_t now_tick(time::Instant now) const noexcept;
+  time::Instant tick_instant(std::uint64_t tick) const noexcept;
+
+  Clock clock_;
+  time::Instant start_;
+  Driver* io_driver_;
+  std::mutex mutex_;
+  TimerWheel wheel_;                   // guarded by mutex_
+  std::atomic<std::size_t> armed_{0};  // mirror of the wheel's size, for lock-free checks
+  std::atomic<std::uint64_t> parked_until_{kNotParked};
+};
+
+}  // namespace tokio::detail

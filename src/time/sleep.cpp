@@ -1,0 +1,97 @@
+#include "tokio/time/sleep.hpp"
+
+#include <stdexcept>
+
+#include "runtime/task/state.hpp"
+#include "runtime/time/driver.hpp"
+#include "tokio/detail/coop.hpp"
+#include "tokio/detail/runtime_inner.hpp"
+
+namespace tokio::detail {
+
+TimeDriver& current_time_driver(const char* what) {
+  auto& runtime = current_runtime(what);
+  if (TimeDriver* driver = runtime.time_driver()) return *driver;
+  throw std::logic_error(std::string(what) +
+                         ": this runtime was built without timers; call enable_time() or "
+                         "enable_all() on its Builder");
+}
+
+}  // namespace tokio::detail
+
+namespace tokio::time {
+
+Sleep::Sleep(Instant deadline)
+    : driver_(&detail::current_time_driver("tokio::time::Sleep")), deadline_(deadline) {}
+
+Sleep::~Sleep() {
+  if (armed_ && !entry_.fired.load(std::memory_order_acquire)) driver_->disarm(entry_);
+}
+
+bool Sleep::is_elapsed() const noexcept {
+  return elapsed_ || (armed_ && entry_.fired.load(std::memory_order_acquire)) ||
+         driver_->clock().now() >= deadline_;
+}
+
+void Sleep::reset(Instant deadline) {
+  deadline_ = deadline;
+  elapsed_ = false;
+  if (armed_) {
+    // Still linked: move it. Already fired: link it again with no waker until awaited.
+    if (!entry_.fired.load(std::memory_order_acquire)) {
+      if (!driver_->rearm(entry_, deadline)) elapsed_ = true;
+      return;
+    }
+    armed_ = false;
+  }
+}
+
+bool Sleep::await_ready() noexcept {
+  if (!detail::coop_has_budget()) return false;
+  if (elapsed_ || driver_->clock().now() >= deadline_) {
+    elapsed_ = true;
+    return true;
+  }
+  return false;
+}
+
+bool Sleep::await_suspend(std::coroutine_handle<> awaiting) {
+  auto& ctx = detail::current_context("awaiting a tokio::time::Sleep");
+  if (!detail::coop_has_budget()) {
+    detail::suspend_leaf(ctx, this, awaiting);
+    detail::yield_current(ctx);
+    return true;
+  }
+  if (poll_elapsed(ctx.task)) return false;
+  detail::suspend_leaf(ctx, this, awaiting);
+  return true;
+}
+
+void Sleep::await_resume() noexcept {
+  detail::coop_consume();
+}
+
+bool Sleep::poll_elapsed(detail::Header* task) {
+  if (elapsed_) return true;
+  if (armed_) {
+    if (entry_.fired.load(std::memory_order_acquire)) elapsed_ = true;
+    return elapsed_;
+  }
+  // First poll: link the entry with this task's waker (a Sleep is polled by one task only).
+  if (!driver_->arm(entry_, deadline_, detail::task_waker(task))) {
+    elapsed_ = true;
+    return true;
+  }
+  armed_ = true;
+  return false;
+}
+
+bool Sleep::poll_ready() noexcept {
+  try {
+    return poll_elapsed(detail::tl_current_context->task);
+  } catch (...) {
+    return true;
+  }
+}
+
+}  // namespace tokio::time
