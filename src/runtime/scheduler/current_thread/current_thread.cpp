@@ -140,8 +140,8 @@ void CurrentThread::block_on(Header* root) {
     if (ran == 0) {
       if (auto_advance()) continue;
       parker_.park();
-    } else if (ran == config_.event_interval && driver_.has_sources()) {
-      parker_.park(std::chrono::nanoseconds(0));
+    } else if (ran == config_.event_interval) {
+      driver_.process_timers();  // timers must not wait behind a long run of ready tasks
     }
   }
 }

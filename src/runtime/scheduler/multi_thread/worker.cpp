@@ -150,7 +150,8 @@ bool MultiThread::transition_to_parked(Core* core) {
 }
 
 bool MultiThread::transition_from_parked(Core* core) {
-  if (!remotes_[core->index]->queue.is_empty()) {
+  // maintenance() may have fired timers into this core's LIFO slot or queue.
+  if (core->lifo_slot || !remotes_[core->index]->queue.is_empty()) {
     core->is_searching = !idle_.unpark_worker_by_id(core->index);
     return true;
   }
@@ -162,7 +163,12 @@ bool MultiThread::transition_from_parked(Core* core) {
 void MultiThread::park(Core* core) {
   if (!transition_to_parked(core)) return;
   while (!core->is_shutdown) {
+    // While parked this thread holds no core: timers fired by the driver in park() wake their
+    // tasks through the inject queue (and a notification), not into this parked worker's
+    // LIFO slot, where nobody would look for them.
+    tl_worker.core = nullptr;
     remotes_[core->index]->parker.park();
+    tl_worker.core = core;
     maintenance(core);
     if (core->is_shutdown) {
       idle_.unpark_worker_by_id(core->index);
