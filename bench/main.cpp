@@ -22,6 +22,8 @@ constexpr int kSpawnMany = 10'000;
 constexpr int kYieldTasks = 200;
 constexpr int kYieldCount = 1'000;
 constexpr int kChainLen = 1'000;
+constexpr int kTimerCancelOps = 100'000;
+constexpr int kSleepTasks = 10'000;
 
 // One-shot signal to the measuring thread (the analog of a std sync channel).
 class Signal {
@@ -102,6 +104,57 @@ void chained_spawn(tokio::runtime::Runtime& rt, Signal& signal) {
   signal.wait();
 }
 
+// Reports a workload whose result is wrong and exits (the figures would be meaningless).
+[[noreturn]] void fail(const char* workload, const char* what) {
+  std::fprintf(stderr, "tokio_bench: %s: %s\n", workload, what);
+  std::exit(1);
+}
+
+tokio::Task<int> ready_value() {
+  co_return 1;
+}
+
+// timer_cancel: inside block_on, 100,000 times `timeout(10 s, an already-ready task)` then
+// `yield_now()`. Each timeout completes with the task's value; its 10 s deadline never fires.
+tokio::Task<long> timer_cancel_body() {
+  long sum = 0;
+  for (int i = 0; i < kTimerCancelOps; ++i) {
+    auto result = co_await tokio::time::timeout(std::chrono::seconds(10), ready_value());
+    if (!result) fail("timer_cancel", "a timeout around a ready task elapsed");
+    sum += *result;
+    co_await tokio::task::yield_now();
+  }
+  co_return sum;
+}
+
+void timer_cancel(tokio::runtime::Runtime& rt, Signal&) {
+  if (rt.block_on(timer_cancel_body()) != kTimerCancelOps)
+    fail("timer_cancel", "wrong number of completed timeouts");
+}
+
+tokio::Task<void> sleeper() {
+  co_await tokio::time::sleep(std::chrono::milliseconds(1));
+}
+
+// sleep_many: inside block_on, spawn 10,000 tasks that each sleep(1 ms); await every JoinHandle.
+tokio::Task<int> sleep_many_body() {
+  std::vector<tokio::JoinHandle<void>> handles;
+  handles.reserve(kSleepTasks);
+  for (int i = 0; i < kSleepTasks; ++i)
+    handles.push_back(tokio::spawn(sleeper()));
+  int joined = 0;
+  for (auto& handle : handles) {
+    co_await handle;
+    ++joined;
+  }
+  co_return joined;
+}
+
+void sleep_many(tokio::runtime::Runtime& rt, Signal&) {
+  if (rt.block_on(sleep_many_body()) != kSleepTasks)
+    fail("sleep_many", "wrong number of joined tasks");
+}
+
 struct Workload {
   const char* name;
   int reps;
@@ -114,6 +167,8 @@ constexpr Workload kWorkloads[] = {
     {"spawn_many_remote", 21, kSpawnMany, &spawn_many_remote},
     {"yield_many", 11, double(kYieldTasks) * kYieldCount, &yield_many},
     {"chained_spawn", 21, kChainLen, &chained_spawn},
+    {"timer_cancel", 11, kTimerCancelOps, &timer_cancel},
+    {"sleep_many", 11, kSleepTasks, &sleep_many},
 };
 
 }  // namespace

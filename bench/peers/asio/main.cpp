@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/version.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -34,6 +35,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <variant>
 #include <vector>
 
 namespace {
@@ -47,6 +49,8 @@ constexpr std::size_t kYieldTasks = 200;
 constexpr std::size_t kYieldCount = 1'000;
 constexpr std::size_t kChainLen = 1'000;
 constexpr std::size_t kYieldOps = kYieldTasks * kYieldCount;
+constexpr std::size_t kTimerCancelOps = 100'000;
+constexpr std::size_t kSleepTasks = 10'000;
 
 // One io_context run by `threads` pool threads, alive for the whole program.
 class Runtime {
@@ -54,13 +58,15 @@ class Runtime {
   explicit Runtime(unsigned threads)
       : ctx_(static_cast<int>(threads)), guard_(asio::make_work_guard(ctx_)) {
     pool_.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i) pool_.emplace_back([this] { ctx_.run(); });
+    for (unsigned i = 0; i < threads; ++i)
+      pool_.emplace_back([this] { ctx_.run(); });
   }
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
   ~Runtime() {
     guard_.reset();
-    for (auto& t : pool_) t.join();
+    for (auto& t : pool_)
+      t.join();
   }
 
   asio::io_context& context() { return ctx_; }
@@ -116,7 +122,8 @@ awaitable<void> count_down_task(Countdown* cd) {
 // its own executor (each starts inline, see the note at the top); the main thread waits.
 awaitable<void> spawn_leaves(Countdown* cd, std::size_t n) {
   auto ex = co_await asio::this_coro::executor;
-  for (std::size_t i = 0; i < n; ++i) asio::co_spawn(ex, count_down_task(cd), asio::detached);
+  for (std::size_t i = 0; i < n; ++i)
+    asio::co_spawn(ex, count_down_task(cd), asio::detached);
 }
 
 void spawn_many_local(Runtime& rt) {
@@ -142,7 +149,8 @@ void spawn_many_remote(Runtime& rt) {
 // at the back of the io_context's queue, which is what yield_now does), then counts down.
 awaitable<void> yielder(Countdown* cd) {
   auto ex = co_await asio::this_coro::executor;
-  for (std::size_t i = 0; i < kYieldCount; ++i) co_await asio::post(ex, use_awaitable);
+  for (std::size_t i = 0; i < kYieldCount; ++i)
+    co_await asio::post(ex, use_awaitable);
   cd->count_down();
 }
 
@@ -173,6 +181,72 @@ void chained_spawn(Runtime& rt) {
   done.wait();
 }
 
+// Reports a workload whose result is wrong and exits (the figures would be meaningless).
+[[noreturn]] void fail(const char* workload, const char* what) {
+  std::fprintf(stderr, "asio_peer: %s: %s\n", workload, what);
+  std::exit(1);
+}
+
+// timer_cancel. Tokio: inside block_on, 100,000 times `timeout(10 s, an already-ready future)`
+// then `yield_now()`. Asio has no timeout combinator; the closest mapping races the ready
+// operation against a 10 s steady_timer with the awaitable operators:
+// `co_await (ready_value() || timer.async_wait(use_awaitable))`, then yields with
+// `co_await post(executor, use_awaitable)`. block_on maps to co_spawning the body onto the
+// pool with use_future and blocking the main thread on the future (Tokio runs the block_on
+// future on the calling thread; here it runs on a pool thread).
+// Semantic differences: Asio arms the timer eagerly (the wait is queued in the reactor's timer
+// queue, then cancelled and its handler run with operation_aborted once the ready side wins),
+// and `||` co_spawns both sides as separate coroutines in a parallel_group that waits for the
+// cancelled side to finish. Tokio's Timeout polls the future first and never registers its
+// Sleep when the future is ready, and so does tokio-cpp. The timer is constructed per op, like
+// Tokio's per-op Sleep.
+awaitable<std::size_t> ready_value() {
+  co_return 1;
+}
+
+awaitable<std::size_t> timer_cancel_body() {
+  using namespace asio::experimental::awaitable_operators;
+  auto ex = co_await asio::this_coro::executor;
+  std::size_t sum = 0;
+  for (std::size_t i = 0; i < kTimerCancelOps; ++i) {
+    asio::steady_timer timer(ex, std::chrono::seconds(10));
+    auto result = co_await (ready_value() || timer.async_wait(use_awaitable));
+    if (result.index() != 0) fail("timer_cancel", "a timeout around a ready operation elapsed");
+    sum += std::get<0>(result);
+    co_await asio::post(ex, use_awaitable);
+  }
+  co_return sum;
+}
+
+void timer_cancel(Runtime& rt) {
+  auto sum = asio::co_spawn(rt.context(), timer_cancel_body(), asio::use_future);
+  if (sum.get() != kTimerCancelOps) fail("timer_cancel", "wrong number of completed timeouts");
+}
+
+// sleep_many. Tokio: inside block_on, tokio::spawn 10,000 tasks that each `sleep(1 ms)`, then
+// await every JoinHandle. Asio: one coroutine on the pool (the block_on body) co_spawns 10,000
+// coroutines on its executor, each waiting on its own 1 ms steady_timer (the timer is armed
+// when the coroutine starts, inline within co_spawn, see the note at the top) then counting
+// down; the last one notifies the main thread (Asio has no JoinHandle: a counter and a
+// completion signal stand for awaiting all 10,000 handles).
+awaitable<void> sleeper(Countdown* cd) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(1));
+  co_await timer.async_wait(use_awaitable);
+  cd->count_down();
+}
+
+awaitable<void> spawn_sleepers(Countdown* cd) {
+  auto ex = co_await asio::this_coro::executor;
+  for (std::size_t i = 0; i < kSleepTasks; ++i)
+    asio::co_spawn(ex, sleeper(cd), asio::detached);
+}
+
+void sleep_many(Runtime& rt) {
+  Countdown cd(kSleepTasks);
+  asio::co_spawn(rt.context(), spawn_sleepers(&cd), asio::detached);
+  cd.wait();
+}
+
 struct Workload {
   std::string_view name;
   int reps;
@@ -185,6 +259,8 @@ constexpr Workload kWorkloads[] = {
     {"spawn_many_remote", 21, kSpawnMany, spawn_many_remote},
     {"yield_many", 11, kYieldOps, yield_many},
     {"chained_spawn", 21, kChainLen, chained_spawn},
+    {"timer_cancel", 11, kTimerCancelOps, timer_cancel},
+    {"sleep_many", 11, kSleepTasks, sleep_many},
 };
 
 // ns per op of one repetition.
@@ -233,7 +309,8 @@ int main(int argc, char** argv) {
     measure(rt, w);  // warm-up, discarded
     std::vector<double> samples;
     samples.reserve(w.reps);
-    for (int i = 0; i < w.reps; ++i) samples.push_back(measure(rt, w));
+    for (int i = 0; i < w.reps; ++i)
+      samples.push_back(measure(rt, w));
     std::printf("%.*s %.1f\n", static_cast<int>(w.name.size()), w.name.data(), median(samples));
     std::fflush(stdout);
   }

@@ -87,7 +87,7 @@ std::optional<time::Duration> TimeDriver::park_timeout(
   std::lock_guard lock(mutex_);
   const auto next = wheel_.next_expiration();
   if (!next) {
-    parked_until_.store(kNotParked, std::memory_order_release);
+    parked_until_.store(kParkedForever, std::memory_order_release);
     return wanted;
   }
   parked_until_.store(*next, std::memory_order_release);

@@ -53,7 +53,11 @@ class TimeDriver {
   bool has_timers() const noexcept { return armed_.load(std::memory_order_acquire) != 0; }
 
  private:
-  static constexpr std::uint64_t kNotParked = ~std::uint64_t{0};
+  // parked_until_: the tick at which the thread parked in the driver will wake on its own.
+  // kNotParked (no thread parked: arming needs to wake nobody, the next parker looks at the
+  // wheel) or kParkedForever (parked with no timer: any armed timer must wake it).
+  static constexpr std::uint64_t kNotParked = 0;
+  static constexpr std::uint64_t kParkedForever = ~std::uint64_t{0};
   std::uint64_t deadline_tick(time::Instant deadline) const noexcept;
   std::uint64_t now_tick(time::Instant now) const noexcept;
   time::Instant tick_instant(std::uint64_t tick) const noexcept;

@@ -17,7 +17,7 @@ use std::process;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::runtime::{Builder, Runtime};
 
@@ -33,6 +33,8 @@ const SPAWN_MANY: usize = 10_000;
 const YIELD_TASKS: usize = 200;
 const YIELD_COUNT: usize = 1_000;
 const CHAIN_LEN: usize = 1_000;
+const TIMER_CANCEL_OPS: usize = 100_000;
+const SLEEP_TASKS: usize = 10_000;
 
 const WORKLOADS: &[Workload] = &[
     Workload {
@@ -58,6 +60,18 @@ const WORKLOADS: &[Workload] = &[
         reps: 21,
         ops: CHAIN_LEN as u64,
         run: chained_spawn,
+    },
+    Workload {
+        name: "timer_cancel",
+        reps: 11,
+        ops: TIMER_CANCEL_OPS as u64,
+        run: timer_cancel,
+    },
+    Workload {
+        name: "sleep_many",
+        reps: 11,
+        ops: SLEEP_TASKS as u64,
+        run: sleep_many,
     },
 ];
 
@@ -142,6 +156,48 @@ fn chained_spawn(rt: &Runtime) {
     let (tx, rx) = mpsc::channel();
     rt.spawn(async move { chain_link(tx, CHAIN_LEN) });
     rx.recv().unwrap();
+}
+
+/// Inside block_on, 100,000 times `timeout(10 s, an already-ready future)` then `yield_now()`.
+/// Tokio's Timeout polls the inner future first; the 10 s Sleep is created (its entry holds the
+/// deadline) but, since the future is ready on the first poll, never inserted into the timer
+/// wheel. Dropping it still takes the time driver's lock once (TimerEntry::cancel, 1.24).
+fn timer_cancel(rt: &Runtime) {
+    let sum = rt.block_on(async {
+        let mut sum = 0usize;
+        for _ in 0..TIMER_CANCEL_OPS {
+            let ready = async { 1usize };
+            match tokio::time::timeout(Duration::from_secs(10), ready).await {
+                Ok(v) => sum += v,
+                Err(_) => panic!("timer_cancel: a timeout around a ready future elapsed"),
+            }
+            tokio::task::yield_now().await;
+        }
+        sum
+    });
+    assert_eq!(
+        sum, TIMER_CANCEL_OPS,
+        "timer_cancel: wrong number of completed timeouts"
+    );
+}
+
+/// Inside block_on, spawn 10,000 tasks that each `sleep(1 ms)`; await every JoinHandle.
+fn sleep_many(rt: &Runtime) {
+    let joined = rt.block_on(async {
+        let handles: Vec<_> = (0..SLEEP_TASKS)
+            .map(|_| tokio::spawn(tokio::time::sleep(Duration::from_millis(1))))
+            .collect();
+        let mut joined = 0usize;
+        for handle in handles {
+            handle.await.expect("sleep_many: a sleeping task failed");
+            joined += 1;
+        }
+        joined
+    });
+    assert_eq!(
+        joined, SLEEP_TASKS,
+        "sleep_many: wrong number of joined tasks"
+    );
 }
 
 /// ns per op of one repetition.

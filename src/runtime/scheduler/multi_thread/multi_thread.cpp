@@ -18,13 +18,18 @@ std::size_t default_workers() {
 // The scheduler of a block_on root on the multi-thread runtime: the root is polled by the
 // thread inside block_on, which sleeps on its own Parker (never the driver: the workers own
 // that). Owned by the root through Header::keep_alive so that a late wake stays safe.
+struct RootScheduler;
+// The root scheduler whose block_on loop runs on this thread (it is not parked while it runs).
+constinit thread_local const RootScheduler* tl_driving_root = nullptr;
+
 struct RootScheduler final : Scheduler {
   Parker parker{nullptr};
   std::atomic<bool> notified{true};  // the root starts with its first notification
 
   void schedule(Header*, bool) noexcept override {
     notified.store(true, std::memory_order_release);
-    parker.unpark();
+    // The block_on thread itself (a yield in the body) is awake: no unpark needed.
+    if (tl_driving_root != this) parker.unpark();
   }
   bool release(Header*) noexcept override { return false; }
 };
@@ -124,6 +129,11 @@ void MultiThread::block_on(Header* root) {
   root->scheduler = &scheduler;
   root->id = 0;
   root->keep_alive = cached;
+  const RootScheduler* saved_root = std::exchange(tl_driving_root, &scheduler);
+  struct Restore {
+    const RootScheduler* saved;
+    ~Restore() { tl_driving_root = saved; }
+  } restore{saved_root};
 
   for (;;) {
     if (scheduler.notified.exchange(false, std::memory_order_acquire)) {
