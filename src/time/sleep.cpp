@@ -74,15 +74,21 @@ void Sleep::await_resume() noexcept {
 bool Sleep::poll_elapsed(detail::Header* task) {
   if (elapsed_) return true;
   if (armed_) {
-    if (entry_.fired.load(std::memory_order_acquire)) elapsed_ = true;
+    if (entry_.fired.load(std::memory_order_acquire)) {
+      elapsed_ = true;
+    } else if (waker_task_ != task) {
+      driver_->set_waker(entry_, detail::task_waker(task));  // awaited by another task now
+      waker_task_ = task;
+    }
     return elapsed_;
   }
-  // First poll: link the entry with this task's waker (a Sleep is polled by one task only).
+  // First poll: link the entry with this task's waker.
   if (!driver_->arm(entry_, deadline_, detail::task_waker(task))) {
     elapsed_ = true;
     return true;
   }
   armed_ = true;
+  waker_task_ = task;
   return false;
 }
 

@@ -32,7 +32,12 @@ class Instant {
 
   /// Time from `earlier` to this instant; zero if `earlier` is later.
   Duration duration_since(Instant earlier) const noexcept {
-    return point_ > earlier.point_ ? Duration(point_ - earlier.point_) : Duration::zero();
+    if (point_ <= earlier.point_) return Duration::zero();
+    Clock::rep out;
+    if (__builtin_sub_overflow(point_.time_since_epoch().count(),
+                               earlier.point_.time_since_epoch().count(), &out))
+      return Duration::max();
+    return std::chrono::duration_cast<Duration>(Clock::duration(out));
   }
   /// Time since this instant (zero if it is in the future).
   Duration elapsed() const noexcept { return now().duration_since(*this); }
@@ -40,19 +45,19 @@ class Instant {
   /// This instant plus `d`, or std::nullopt if that is not representable.
   template <class Rep, class Period>
   std::optional<Instant> checked_add(std::chrono::duration<Rep, Period> d) const noexcept {
-    const auto ns = saturating_ns(d);
-    const auto rep = point_.time_since_epoch().count();
+    const auto ns = to_ticks(d);
     Clock::rep out;
-    if (__builtin_add_overflow(rep, ns, &out)) return std::nullopt;
+    if (!ns || __builtin_add_overflow(point_.time_since_epoch().count(), *ns, &out))
+      return std::nullopt;
     return Instant(Clock::time_point(Clock::duration(out)));
   }
   /// This instant minus `d`, or std::nullopt if that is not representable.
   template <class Rep, class Period>
   std::optional<Instant> checked_sub(std::chrono::duration<Rep, Period> d) const noexcept {
-    const auto ns = saturating_ns(d);
-    const auto rep = point_.time_since_epoch().count();
+    const auto ns = to_ticks(d);
     Clock::rep out;
-    if (__builtin_sub_overflow(rep, ns, &out)) return std::nullopt;
+    if (!ns || __builtin_sub_overflow(point_.time_since_epoch().count(), *ns, &out))
+      return std::nullopt;
     return Instant(Clock::time_point(Clock::duration(out)));
   }
 
@@ -60,12 +65,14 @@ class Instant {
   template <class Rep, class Period>
   friend Instant operator+(Instant t, std::chrono::duration<Rep, Period> d) noexcept {
     if (auto r = t.checked_add(d)) return *r;
-    return Instant(saturating_ns(d) > 0 ? Clock::time_point::max() : Clock::time_point::min());
+    using D = std::chrono::duration<Rep, Period>;
+    return Instant(d > D::zero() ? Clock::time_point::max() : Clock::time_point::min());
   }
   template <class Rep, class Period>
   friend Instant operator-(Instant t, std::chrono::duration<Rep, Period> d) noexcept {
     if (auto r = t.checked_sub(d)) return *r;
-    return Instant(saturating_ns(d) > 0 ? Clock::time_point::min() : Clock::time_point::max());
+    using D = std::chrono::duration<Rep, Period>;
+    return Instant(d > D::zero() ? Clock::time_point::min() : Clock::time_point::max());
   }
   template <class Rep, class Period>
   Instant& operator+=(std::chrono::duration<Rep, Period> d) noexcept {
@@ -76,22 +83,21 @@ class Instant {
   friend constexpr auto operator<=>(Instant, Instant) noexcept = default;
 
  private:
-  // `d` in steady_clock ticks, clamped to the representable range.
+  // `d` in steady_clock ticks, or std::nullopt when it does not fit in them.
   template <class Rep, class Period>
-  static Clock::rep saturating_ns(std::chrono::duration<Rep, Period> d) noexcept {
+  static std::optional<Clock::rep> to_ticks(std::chrono::duration<Rep, Period> d) noexcept {
     using D = std::chrono::duration<Rep, Period>;
     if constexpr (std::is_integral_v<Rep> && std::ratio_greater_equal_v<Period, Clock::period>) {
       constexpr D kLimit = std::chrono::duration_cast<D>(Clock::duration::max());  // rounds down
-      if (d > kLimit) return Clock::duration::max().count();
-      if (d < -kLimit) return -Clock::duration::max().count();
+      if (d > kLimit || d < -kLimit) return std::nullopt;
       return std::chrono::duration_cast<Clock::duration>(d).count();
+    } else {
+      using Wide = std::chrono::duration<long double, Clock::period>;
+      const long double wide = std::chrono::duration_cast<Wide>(d).count();
+      constexpr auto kMax = static_cast<long double>(Clock::duration::max().count());
+      if (!(wide < kMax && wide > -kMax)) return std::nullopt;  // NaN too
+      return static_cast<Clock::rep>(wide);
     }
-    using Wide = std::chrono::duration<long double, Clock::period>;
-    const long double wide = std::chrono::duration_cast<Wide>(d).count();
-    constexpr auto kMax = static_cast<long double>(Clock::duration::max().count());
-    if (wide >= kMax) return Clock::duration::max().count();
-    if (wide <= -kMax) return -Clock::duration::max().count();
-    return std::chrono::duration_cast<Clock::duration>(d).count();
   }
 
   Clock::time_point point_{};

@@ -45,8 +45,8 @@ class [[nodiscard]] Sleep final : detail::Leaf {
   bool await_suspend(std::coroutine_handle<> awaiting);
   void await_resume() noexcept;
 
-  /// For combinators (timeout): registers `task`'s waker and returns whether the deadline has
-  /// passed.
+  /// Registers `task`'s waker (or replaces another task's) and returns whether the deadline
+  /// has passed. Used by the awaiter and by combinators such as timeout.
   bool poll_elapsed(detail::Header* task);
 
  private:
@@ -55,8 +55,9 @@ class [[nodiscard]] Sleep final : detail::Leaf {
   detail::TimeDriver* driver_;
   Instant deadline_;
   detail::TimerEntry entry_;
-  bool armed_ = false;    // the entry was linked (it may have fired since)
-  bool elapsed_ = false;  // observed the deadline as passed
+  detail::Header* waker_task_ = nullptr;  // whose waker the armed entry holds
+  bool armed_ = false;                    // the entry was linked (it may have fired since)
+  bool elapsed_ = false;                  // observed the deadline as passed
 };
 
 /// A Sleep that completes `duration` from now (a past or zero duration completes at once;

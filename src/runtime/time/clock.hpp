@@ -1,6 +1,7 @@
 // The runtime's clock: the real monotonic clock, or a paused one that only moves when the
-// runtime advances it (tests). Reads are lock-free: `paused_` and `paused_at_` are atomics
-// written only by the thread that pauses, resumes or advances (the runtime's thread).
+// runtime advances it (tests). After a resume it runs on from the paused instant (an offset to
+// real time), so it never goes backwards. Reads are lock-free: the fields are atomics written
+// only by the thread that pauses, resumes or advances (the runtime's thread).
 #pragma once
 
 #include <atomic>
@@ -15,18 +16,25 @@ class Clock {
   explicit Clock(bool start_paused) noexcept {
     if (start_paused) pause();
   }
+  /// Real time plus the offset left by earlier pauses, or the paused instant.
   time::Instant now() const noexcept {
-    if (!paused_.load(std::memory_order_acquire)) return time::Instant(time::Instant::Clock::now());
+    if (!paused_.load(std::memory_order_acquire))
+      return time::Instant(real_now() +
+                           std::chrono::nanoseconds(offset_.load(std::memory_order_acquire)));
     return from_ns(paused_at_.load(std::memory_order_acquire));
   }
   bool is_paused() const noexcept { return paused_.load(std::memory_order_acquire); }
   /// Freezes the clock at the current instant.
   void pause() noexcept {
-    paused_at_.store(to_ns(time::Instant(time::Instant::Clock::now())), std::memory_order_release);
+    paused_at_.store(to_ns(now()), std::memory_order_release);
     paused_.store(true, std::memory_order_release);
   }
-  /// Lets the clock run again (from the real current instant).
-  void resume() noexcept { paused_.store(false, std::memory_order_release); }
+  /// Lets the clock run again from where it was paused (and advanced): it never goes back.
+  void resume() noexcept {
+    offset_.store(paused_at_.load(std::memory_order_acquire) - to_ns(time::Instant(real_now())),
+                  std::memory_order_release);
+    paused_.store(false, std::memory_order_release);
+  }
   /// Moves a paused clock forward by `d`.
   void advance(time::Duration d) noexcept {
     const auto at = from_ns(paused_at_.load(std::memory_order_acquire)) + d;
@@ -38,6 +46,9 @@ class Clock {
   }
 
  private:
+  static time::Instant::Clock::time_point real_now() noexcept {
+    return time::Instant::Clock::now();
+  }
   static std::int64_t to_ns(time::Instant t) noexcept {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(t.into_std().time_since_epoch())
         .count();
@@ -49,6 +60,7 @@ class Clock {
 
   std::atomic<bool> paused_{false};
   std::atomic<std::int64_t> paused_at_{0};
+  std::atomic<std::int64_t> offset_{0};  // added to real time while running
 };
 
 }  // namespace tokio::detail

@@ -71,6 +71,14 @@ bool TimeDriver::rearm(TimerEntry& entry, time::Instant deadline) {
   return true;
 }
 
+void TimeDriver::set_waker(TimerEntry& entry, Waker waker) noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    if (entry.registered) std::swap(entry.waker, waker);
+  }
+  // `waker` (now the old one, or the unused new one) is dropped outside the lock.
+}
+
 void TimeDriver::disarm(TimerEntry& entry) noexcept {
   Waker dropped;
   {

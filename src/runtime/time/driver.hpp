@@ -37,6 +37,8 @@ class TimeDriver {
   /// Moves a linked entry to `deadline` (keeping its waker). False when it is due now: then
   /// it is unlinked and marked fired.
   bool rearm(TimerEntry& entry, time::Instant deadline);
+  /// Replaces the waker of a linked entry (the Sleep is now awaited by another task).
+  void set_waker(TimerEntry& entry, Waker waker) noexcept;
   /// Unlinks `entry` if it is linked.
   void disarm(TimerEntry& entry) noexcept;
 

@@ -15,8 +15,12 @@ unsigned TimerWheel::level_for(std::uint64_t elapsed, std::uint64_t deadline) no
 }
 
 void TimerWheel::link(TimerEntry* entry) noexcept {
-  const unsigned level = level_for(elapsed_, entry->deadline);
-  const unsigned slot = static_cast<unsigned>((entry->deadline >> (6 * level)) % kSlots);
+  // A deadline beyond the wheel's range is filed at the farthest slot; when that slot comes up
+  // the entry is simply linked again (poll never fires an entry before its deadline).
+  const std::uint64_t target =
+      entry->deadline - elapsed_ > kMaxDuration ? elapsed_ + kMaxDuration : entry->deadline;
+  const unsigned level = level_for(elapsed_, target);
+  const unsigned slot = static_cast<unsigned>((target >> (6 * level)) % kSlots);
   entry->level = static_cast<std::uint8_t>(level);
   entry->slot = static_cast<std::uint8_t>(slot);
   Slot& s = levels_[level].slots[slot];
@@ -34,7 +38,6 @@ void TimerWheel::link(TimerEntry* entry) noexcept {
 
 bool TimerWheel::insert(TimerEntry* entry) noexcept {
   if (entry->deadline <= elapsed_) return false;
-  if (entry->deadline - elapsed_ > kMaxDuration) entry->deadline = elapsed_ + kMaxDuration;
   link(entry);
   ++count_;
   return true;

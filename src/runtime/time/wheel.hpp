@@ -19,7 +19,7 @@ class TimerWheel {
  public:
   static constexpr unsigned kLevels = 6;
   static constexpr unsigned kSlots = 64;
-  /// Deadlines beyond this many ticks from now are clamped to it.
+  /// The wheel's range in ticks; later deadlines are re-filed each time they come into view.
   static constexpr std::uint64_t kMaxDuration = (std::uint64_t{1} << (6 * kLevels)) - 1;
 
   /// Ticks processed so far: every deadline at or before this has fired.

@@ -127,6 +127,8 @@ void CurrentThread::block_on(Header* root) {
     if (root_scheduler->notified.exchange(false, std::memory_order_acquire)) {
       task_run(root);
       if (task_is_complete(root)) return;
+      // A root that keeps yielding must not starve the timers either.
+      if (++tick_ % config_.event_interval == 0) driver_.process_timers();
     }
     // Then up to event_interval tasks before the root is polled again, even if it was woken
     // meanwhile: a root that keeps yielding must not starve the spawned tasks.
