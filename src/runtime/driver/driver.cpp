@@ -61,10 +61,9 @@ void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
       [[maybe_unused]] auto r = ::read(event_fd_, &drained, sizeof drained);
     }
   }
-  if (time_) {
-    time_->unparked();
-    time_->process();
-  }
+  // Due timers are fired by the caller once it holds its core again (process_timers), so that
+  // the tasks they wake land in that core's queue rather than the global one.
+  if (time_) time_->unparked();
 }
 
 void Driver::unpark() noexcept {

@@ -23,7 +23,8 @@ class Driver {
   Driver& operator=(const Driver&) = delete;
 
   /// Blocks until unpark(), `timeout` (forever when empty; zero polls without blocking) or the
-  /// next timer, then fires due timers. Only the thread holding the driver (try_lock) may call it.
+  /// next timer is due; the caller then fires due timers with process_timers(). Only the thread
+  /// holding the driver (try_lock) may call it.
   void park(std::optional<std::chrono::nanoseconds> timeout) noexcept;
   /// Fires due timers without blocking; any thread.
   void process_timers() noexcept {

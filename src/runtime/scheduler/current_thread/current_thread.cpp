@@ -142,6 +142,7 @@ void CurrentThread::block_on(Header* root) {
     if (ran == 0) {
       if (auto_advance()) continue;
       parker_.park();
+      driver_.process_timers();
     } else if (ran == config_.event_interval) {
       driver_.process_timers();  // timers must not wait behind a long run of ready tasks
     }
