@@ -78,7 +78,8 @@ class Builder {
   Builder& enable_time();
   /// Enables both drivers.
   Builder& enable_all();
-  /// Starts with the clock paused (tests; effective once the time driver lands).
+  /// Starts with the clock paused (tests; see time::pause). Needs the current_thread runtime
+  /// and enable_time: build() throws std::logic_error otherwise.
   Builder& start_paused(bool paused);
 
   /// Creates the runtime. The builder can be used again.
