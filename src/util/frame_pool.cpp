@@ -104,21 +104,31 @@ struct ThreadPool {
   }
 };
 
-// `tl_pool_state`: 0 = not created yet, 1 = live, 2 = destroyed (thread exiting: frames freed by
-// later thread_local destructors go straight to the system).
-constinit thread_local int tl_pool_state = 0;
+// The calling thread's pool: a plain constinit pointer (no TLS guard on the hot path), set on
+// first use. `tl_pool_dead` is set when the thread's pool is destroyed during thread exit:
+// frames freed by later thread_local destructors then go straight to the system.
+constinit thread_local ThreadPool* tl_pool = nullptr;
+constinit thread_local bool tl_pool_dead = false;
 
 struct PoolOwner {
   ThreadPool pool;
-  PoolOwner() noexcept { tl_pool_state = 1; }
-  ~PoolOwner() { tl_pool_state = 2; }
+  PoolOwner() noexcept { tl_pool = &pool; }
+  ~PoolOwner() {
+    tl_pool = nullptr;
+    tl_pool_dead = true;
+  }
 };
 
-ThreadPool* this_thread_pool() noexcept {
-  if (tl_pool_state == 2) [[unlikely]]
-    return nullptr;
+[[gnu::noinline]] ThreadPool* create_thread_pool() noexcept {
+  if (tl_pool_dead) return nullptr;
   thread_local PoolOwner owner;
   return &owner.pool;
+}
+
+inline ThreadPool* this_thread_pool() noexcept {
+  if (ThreadPool* p = tl_pool) [[likely]]
+    return p;
+  return create_thread_pool();
 }
 
 }  // namespace

@@ -38,8 +38,12 @@ class BudgetScope {
   Budget saved_;
 };
 
-/// Makes the running task (of `ctx`) be polled again after others: wakes it while it runs.
+/// Set by yield_current while a task runs; task_run then requeues the task behind the others
+/// in the same state transition that ends the poll (one atomic operation instead of two).
+extern constinit thread_local bool tl_yield_requested;
+
+/// Makes the running task (of `ctx`) be polled again after the tasks already queued.
 struct Context;
-void yield_current(Context& ctx) noexcept;
+inline void yield_current(Context&) noexcept { tl_yield_requested = true; }
 
 }  // namespace tokio::detail

@@ -14,6 +14,7 @@ namespace tokio::detail {
 
 constinit thread_local Context* tl_current_context = nullptr;
 constinit thread_local Budget tl_budget{};
+constinit thread_local bool tl_yield_requested = false;
 constinit thread_local RuntimeInner* tl_runtime = nullptr;
 constinit thread_local bool tl_driving = false;
 
@@ -60,13 +61,6 @@ void poll_context(Context& ctx) {
     next = std::exchange(ctx.transfer, {});
   } while (next);
   tl_current_context = saved;
-}
-
-void yield_current(Context& ctx) noexcept {
-  // The task is RUNNING on this thread, so this only sets NOTIFIED; to_idle then resubmits it
-  // as a yield (behind the tasks already queued).
-  if (state::to_notified_by_ref(ctx.task) == state::ToNotified::Submit)
-    ctx.task->scheduler->schedule(ctx.task, true);
 }
 
 }  // namespace tokio::detail

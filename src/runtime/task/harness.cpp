@@ -4,6 +4,7 @@
 // the vtable's poll/cancel and writes the outcome. Completion publishes the outcome with the
 // acq_rel RUNNING->COMPLETE transition.
 #include <atomic>
+#include <utility>
 
 #include "runtime/task/state.hpp"
 #include "tokio/detail/coop.hpp"
@@ -64,15 +65,19 @@ void task_run(Header* task) noexcept {
       break;
   }
   bool done;
+  bool yielded;
   {
     BudgetScope budget(Budget{kInitialBudget, true});
+    // Saved and restored: a poll can run another task inline (aborting a queued blocking job).
+    const bool outer_yield = std::exchange(tl_yield_requested, false);
     done = task->vtable->poll(task);
+    yielded = std::exchange(tl_yield_requested, outer_yield);
   }
   if (done) {
     complete(task, 1);
     return;
   }
-  switch (state::to_idle(task)) {
+  switch (yielded ? state::to_idle_yielded(task) : state::to_idle(task)) {
     case state::ToIdle::Ok:
       return;
     case state::ToIdle::OkNotified:

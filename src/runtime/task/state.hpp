@@ -52,6 +52,19 @@ inline ToIdle to_idle(Header* t) noexcept {
   }
 }
 
+/// After a poll in which the task yielded: back to idle and notified in one step (the caller's
+/// notification reference passes to the resubmission). Cancelled changes nothing.
+inline ToIdle to_idle_yielded(Header* t) noexcept {
+  auto cur = t->state.load(std::memory_order_acquire);
+  for (;;) {
+    if (cur & CANCELLED) return ToIdle::Cancelled;
+    const std::uint64_t next = (cur & ~RUNNING) | NOTIFIED;
+    if (t->state.compare_exchange_weak(cur, next, std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+      return ToIdle::OkNotified;
+  }
+}
+
 inline ToNotified to_notified_by_ref(Header* t) noexcept {
   auto cur = t->state.load(std::memory_order_acquire);
   for (;;) {

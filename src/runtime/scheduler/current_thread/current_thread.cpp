@@ -124,7 +124,10 @@ void CurrentThread::block_on(Header* root) {
   root->keep_alive = root_scheduler;
 
   for (;;) {
-    if (root_scheduler->notified.exchange(false, std::memory_order_acquire)) {
+    if (root_scheduler->notified.load(std::memory_order_acquire)) {
+      // Plain store, no exchange: while this notification is unconsumed the root's NOTIFIED bit
+      // is set, so no other thread can submit (and raise the flag) before task_run clears it.
+      root_scheduler->notified.store(false, std::memory_order_relaxed);
       task_run(root);
       if (task_is_complete(root)) return;
       // A root that keeps yielding must not starve the timers either.

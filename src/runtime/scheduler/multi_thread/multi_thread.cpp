@@ -136,7 +136,10 @@ void MultiThread::block_on(Header* root) {
   } restore{saved_root};
 
   for (;;) {
-    if (scheduler.notified.exchange(false, std::memory_order_acquire)) {
+    if (scheduler.notified.load(std::memory_order_acquire)) {
+      // Plain store, no exchange: while this notification is unconsumed the root's NOTIFIED bit
+      // is set, so no other thread can submit (and raise the flag) before task_run clears it.
+      scheduler.notified.store(false, std::memory_order_relaxed);
       task_run(root);
       if (task_is_complete(root)) return;
       continue;
