@@ -3,17 +3,24 @@
 namespace tokio::detail {
 
 bool OwnedTasks::bind(Header* task) noexcept {
-  Shard& shard = shard_of(task);
-  std::lock_guard lock(shard.mutex);
-  // Checked under the shard lock: close_and_shutdown_all sets the flag before draining each
-  // shard under the same lock, so a task linked here is either refused or drained.
-  if (closed_.load(std::memory_order_acquire)) return false;
-  task->owned_prev = nullptr;
-  task->owned_next = shard.head;
-  if (shard.head) shard.head->owned_prev = task;
-  shard.head = task;
-  task->in_owned_list = true;
-  return true;
+  {
+    Shard& shard = shard_of(task);
+    std::lock_guard lock(shard.mutex);
+    // Checked under the shard lock: close_and_shutdown_all sets the flag before draining each
+    // shard under the same lock, so a task linked here is either refused or drained.
+    if (!closed_.load(std::memory_order_acquire)) {
+      task->owned_prev = nullptr;
+      task->owned_next = shard.head;
+      if (shard.head) shard.head->owned_prev = task;
+      shard.head = task;
+      task->in_owned_list = true;
+      return true;
+    }
+  }
+  task_shutdown(task);  // destroys its frames here; its JoinHandle reports cancelled
+  task_drop_ref(task);  // the list's reference, never taken
+  task_drop_ref(task);  // the notification's
+  return false;
 }
 
 void OwnedTasks::unlink(Shard& shard, Header* task) noexcept {

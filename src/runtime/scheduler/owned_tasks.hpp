@@ -16,8 +16,9 @@ namespace tokio::detail {
 
 class OwnedTasks {
  public:
-  /// Links a new task. False when the list is closed (the runtime is shutting down): the
-  /// caller must cancel the task itself.
+  /// Links a new task (state NOTIFIED, with references for the list and its notification).
+  /// False when the list is closed (the runtime is shutting down): the task has then been
+  /// cancelled here and both of those references dropped; only the JoinHandle's remains.
   bool bind(Header* task) noexcept;
   /// Unlinks a completed task; true when it was linked (the caller drops the list's reference).
   bool remove(Header* task) noexcept;

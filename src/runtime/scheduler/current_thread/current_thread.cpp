@@ -46,14 +46,7 @@ bool CurrentThread::on_core_thread() const noexcept {
 
 void CurrentThread::spawn(Header* task) noexcept {
   task->scheduler = this;
-  if (!owned_.bind(task)) {
-    // Shut down: cancel now. References: the list never took one, the notification is ours.
-    task_shutdown(task);
-    task_drop_ref(task);  // the owned-list reference that bind refused
-    task_drop_ref(task);  // the notification
-    return;
-  }
-  schedule(task, false);
+  if (owned_.bind(task)) schedule(task, false);  // else: shut down, cancelled by bind
 }
 
 void CurrentThread::spawn_blocking(Header* job) {

@@ -73,13 +73,7 @@ MultiThread::~MultiThread() {
 
 void MultiThread::spawn(Header* task) noexcept {
   task->scheduler = this;
-  if (!owned_.bind(task)) {
-    task_shutdown(task);
-    task_drop_ref(task);  // the owned-list reference that bind refused
-    task_drop_ref(task);  // the notification
-    return;
-  }
-  schedule(task, false);
+  if (owned_.bind(task)) schedule(task, false);  // else: shut down, cancelled by bind
 }
 
 void MultiThread::spawn_blocking(Header* job) {
