@@ -44,6 +44,8 @@ extern constinit thread_local bool tl_yield_requested;
 
 /// Makes the running task (of `ctx`) be polled again after the tasks already queued.
 struct Context;
-inline void yield_current(Context&) noexcept { tl_yield_requested = true; }
+inline void yield_current(Context&) noexcept {
+  tl_yield_requested = true;
+}
 
 }  // namespace tokio::detail
