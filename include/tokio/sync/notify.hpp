@@ -1,0 +1,85 @@
+// tokio::sync::Notify: wake one task, or all waiting tasks, without passing data.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <mutex>
+
+#include "tokio/detail/context.hpp"
+#include "tokio/detail/header.hpp"
+#include "tokio/detail/waker.hpp"
+
+namespace tokio::sync {
+
+class Notify;
+
+/// The future of Notify::notified(). Completes on notify_one (FIFO among waiters, or a stored
+/// permit) or on a notify_waiters called after it was created. Not copyable or movable.
+///
+/// Cancel safety: if it is destroyed after notify_one chose it but before it completed, the
+/// notification passes to the next waiter (or is stored), so none is lost.
+class [[nodiscard]] Notified final : detail::Leaf {
+ public:
+  explicit Notified(Notify& notify) noexcept;
+  Notified(const Notified&) = delete;
+  ~Notified();
+
+  /// Registers this waiter now, before it is awaited, so that a notify_one or notify_waiters
+  /// that happens before the first await is not missed (Tokio's `enable`). Returns true if it
+  /// is already notified.
+  bool enable();
+
+  bool await_ready();
+  bool await_suspend(std::coroutine_handle<> awaiting);
+  void await_resume() noexcept { consumed_ = true; }
+
+ private:
+  friend class Notify;
+  bool poll(detail::Header* task);
+  bool poll_ready() noexcept override;
+
+  Notify& notify_;
+  std::uint64_t generation_;
+  // Guarded by notify_.mutex_:
+  Notified* prev_ = nullptr;
+  Notified* next_ = nullptr;
+  detail::Waker waker_;
+  detail::Header* waker_task_ = nullptr;
+  bool queued_ = false;
+  bool notified_one_ = false;  // chosen by notify_one
+  bool done_ = false;
+  bool consumed_ = false;  // completed and returned to the awaiting task
+};
+
+/// Notifies tasks: `co_await notify.notified()` waits; `notify_one()` wakes the oldest waiter or,
+/// if none waits, stores one permit that the next notified() consumes at once;
+/// `notify_waiters()` wakes every Notified created before the call, and stores nothing.
+///
+/// Errors: none. Cancel safety: see Notified.
+/// Thread safety: all methods may be called from any thread, inside or outside a runtime.
+class Notify {
+ public:
+  Notify() = default;
+  Notify(const Notify&) = delete;
+  Notify& operator=(const Notify&) = delete;
+
+  /// A future that completes when notified.
+  Notified notified() noexcept { return Notified(*this); }
+  /// Wakes the oldest waiter, or stores a permit (at most one) if none waits.
+  void notify_one() noexcept;
+  /// Wakes every waiter registered, and every Notified created, before this call.
+  void notify_waiters() noexcept;
+
+ private:
+  friend class Notified;
+  void unlink_locked(Notified& w) noexcept;
+
+  std::mutex mutex_;
+  Notified* head_ = nullptr;  // oldest waiter
+  Notified* tail_ = nullptr;
+  bool permit_ = false;                       // guarded by mutex_
+  std::atomic<std::uint64_t> generation_{0};  // notify_waiters calls; written under mutex_
+};
+
+}  // namespace tokio::sync

@@ -1,0 +1,147 @@
+#include "tokio/detail/batch_semaphore.hpp"
+
+#include <algorithm>
+
+namespace tokio::detail {
+
+BatchSemaphore::BatchSemaphore(std::size_t permits) : permits_(permits) {}
+
+std::vector<Waker>& BatchSemaphore::wake_list() noexcept {
+  // Reused per thread so that releasing allocates nothing in steady state. Wakers are woken
+  // after the lock is dropped; waking only schedules, so this never nests.
+  thread_local std::vector<Waker> list;
+  return list;
+}
+
+BatchSemaphore::TryAcquire BatchSemaphore::try_acquire(std::size_t n) noexcept {
+  auto cur = permits_.load(std::memory_order_acquire);
+  for (;;) {
+    if (closed_.load(std::memory_order_acquire)) return TryAcquire::Closed;
+    if (cur < n) return TryAcquire::NoPermits;
+    if (permits_.compare_exchange_weak(cur, cur - n, std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+      return TryAcquire::Ok;
+  }
+}
+
+void BatchSemaphore::unlink_locked(Waiter& w) noexcept {
+  if (w.prev) {
+    w.prev->next = w.next;
+  } else {
+    head_ = w.next;
+  }
+  if (w.next) {
+    w.next->prev = w.prev;
+  } else {
+    tail_ = w.prev;
+  }
+  w.prev = w.next = nullptr;
+  w.queued = false;
+}
+
+void BatchSemaphore::release_locked(std::size_t n, std::vector<Waker>& wake) noexcept {
+  while (n > 0 && head_) {
+    Waiter& w = *head_;
+    const std::size_t give = std::min(n, w.needed);
+    w.needed -= give;
+    n -= give;
+    if (w.needed == 0) {
+      unlink_locked(w);
+      w.done = true;
+      wake.push_back(std::move(w.waker));
+    }
+  }
+  if (n > 0) permits_.fetch_add(n, std::memory_order_acq_rel);
+}
+
+void BatchSemaphore::release(std::size_t n) noexcept {
+  if (n == 0) return;
+  auto& wake = wake_list();
+  {
+    std::lock_guard lock(mutex_);
+    release_locked(n, wake);
+  }
+  for (auto& waker : wake)
+    waker.wake();
+  wake.clear();
+}
+
+void BatchSemaphore::close() noexcept {
+  auto& wake = wake_list();
+  {
+    std::lock_guard lock(mutex_);
+    closed_.store(true, std::memory_order_release);
+    while (Waiter* w = head_) {
+      unlink_locked(*w);
+      wake.push_back(std::move(w->waker));
+    }
+  }
+  for (auto& waker : wake)
+    waker.wake();
+  wake.clear();
+}
+
+BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Header* task) {
+  std::lock_guard lock(mutex_);
+  if (w.done) return Poll::Ready;
+  if (closed_.load(std::memory_order_relaxed)) {
+    if (w.queued) unlink_locked(w);
+    return Poll::Closed;
+  }
+  if (w.queued) {
+    if (w.waker_task != task) {  // awaited by another task now
+      w.waker = task_waker(task);
+      w.waker_task = task;
+    }
+    return Poll::Pending;
+  }
+  // First poll. Fair: permits go to the queue first, so only take them if nobody waits.
+  std::size_t taken = 0;
+  if (!head_) {
+    auto cur = permits_.load(std::memory_order_acquire);
+    for (;;) {
+      taken = std::min(cur, n);
+      if (permits_.compare_exchange_weak(cur, cur - taken, std::memory_order_acq_rel,
+                                         std::memory_order_acquire))
+        break;
+    }
+    if (taken == n) {
+      w.done = true;
+      return Poll::Ready;
+    }
+  }
+  w.needed = n - taken;
+  w.waker = task_waker(task);
+  w.waker_task = task;
+  w.prev = tail_;
+  w.next = nullptr;
+  if (tail_) {
+    tail_->next = &w;
+  } else {
+    head_ = &w;
+  }
+  tail_ = &w;
+  w.queued = true;
+  return Poll::Pending;
+}
+
+void BatchSemaphore::cancel(Waiter& w, std::size_t n) noexcept {
+  auto& wake = wake_list();
+  {
+    std::lock_guard lock(mutex_);
+    std::size_t assigned = 0;
+    if (w.queued) {
+      unlink_locked(w);
+      assigned = n - w.needed;
+    } else if (w.done) {
+      assigned = n;  // completed but never taken (e.g. a select loser)
+    }
+    w.done = false;
+    if (assigned && !closed_.load(std::memory_order_relaxed)) release_locked(assigned, wake);
+  }
+  for (auto& waker : wake)
+    waker.wake();
+  wake.clear();
+}
+
+}  // namespace tokio::detail

@@ -1,0 +1,126 @@
+#include "tokio/sync/notify.hpp"
+
+#include <vector>
+
+#include "tokio/detail/coop.hpp"
+
+namespace tokio::sync {
+
+Notified::Notified(Notify& notify) noexcept
+    : notify_(notify), generation_(notify.generation_.load(std::memory_order_acquire)) {}
+
+Notified::~Notified() {
+  bool forward = false;
+  {
+    std::lock_guard lock(notify_.mutex_);
+    if (queued_) notify_.unlink_locked(*this);
+    forward = notified_one_ && !consumed_;
+  }
+  // Chosen by notify_one but never completed: pass the notification on.
+  if (forward) notify_.notify_one();
+}
+
+void Notify::unlink_locked(Notified& w) noexcept {
+  if (w.prev_) {
+    w.prev_->next_ = w.next_;
+  } else {
+    head_ = w.next_;
+  }
+  if (w.next_) {
+    w.next_->prev_ = w.prev_;
+  } else {
+    tail_ = w.prev_;
+  }
+  w.prev_ = w.next_ = nullptr;
+  w.queued_ = false;
+}
+
+bool Notified::poll(detail::Header* task) {
+  std::lock_guard lock(notify_.mutex_);
+  if (done_) return true;
+  if (notify_.generation_.load(std::memory_order_relaxed) != generation_) {
+    if (queued_) notify_.unlink_locked(*this);
+    done_ = true;
+    return true;
+  }
+  if (!queued_) {
+    if (notify_.permit_) {
+      notify_.permit_ = false;
+      notified_one_ = true;
+      done_ = true;
+      return true;
+    }
+    prev_ = notify_.tail_;
+    next_ = nullptr;
+    if (notify_.tail_) {
+      notify_.tail_->next_ = this;
+    } else {
+      notify_.head_ = this;
+    }
+    notify_.tail_ = this;
+    queued_ = true;
+  }
+  if (task && waker_task_ != task) {
+    waker_ = detail::task_waker(task);
+    waker_task_ = task;
+  }
+  return false;
+}
+
+bool Notified::enable() {
+  return poll(nullptr);
+}
+
+bool Notified::await_ready() {
+  return poll(nullptr);
+}
+
+bool Notified::await_suspend(std::coroutine_handle<> awaiting) {
+  auto& ctx = detail::current_context("awaiting tokio::sync::Notify::notified()");
+  if (poll(ctx.task)) return false;
+  detail::suspend_leaf(ctx, this, awaiting);
+  return true;
+}
+
+bool Notified::poll_ready() noexcept {
+  try {
+    return poll(detail::tl_current_context->task);
+  } catch (...) {
+    return false;
+  }
+}
+
+void Notify::notify_one() noexcept {
+  detail::Waker waker;
+  {
+    std::lock_guard lock(mutex_);
+    Notified* w = head_;
+    if (!w) {
+      permit_ = true;
+      return;
+    }
+    unlink_locked(*w);
+    w->notified_one_ = true;
+    w->done_ = true;
+    waker = std::move(w->waker_);
+  }
+  waker.wake();
+}
+
+void Notify::notify_waiters() noexcept {
+  thread_local std::vector<detail::Waker> wake;
+  {
+    std::lock_guard lock(mutex_);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+    while (Notified* w = head_) {
+      unlink_locked(*w);
+      w->done_ = true;
+      wake.push_back(std::move(w->waker_));
+    }
+  }
+  for (auto& waker : wake)
+    waker.wake();
+  wake.clear();
+}
+
+}  // namespace tokio::sync
