@@ -24,6 +24,8 @@ constexpr int kYieldCount = 1'000;
 constexpr int kChainLen = 1'000;
 constexpr int kTimerCancelOps = 100'000;
 constexpr int kSleepTasks = 10'000;
+constexpr int kMutexTasks = 100;
+constexpr int kMutexLocks = 1'000;
 
 // One-shot signal to the measuring thread (the analog of a std sync channel).
 class Signal {
@@ -155,6 +157,32 @@ void sleep_many(tokio::runtime::Runtime& rt, Signal&) {
     fail("sleep_many", "wrong number of joined tasks");
 }
 
+tokio::Task<void> mutex_incrementer(tokio::sync::Mutex<long>* mutex) {
+  for (int i = 0; i < kMutexLocks; ++i) {
+    auto guard = co_await mutex->lock();
+    *guard += 1;
+  }
+}
+
+// mutex_contended: inside block_on, spawn 100 tasks that each lock one async mutex 1,000 times
+// and increment the guarded counter; await every JoinHandle; check the count.
+tokio::Task<long> mutex_contended_body() {
+  tokio::sync::Mutex<long> mutex(0L);
+  std::vector<tokio::JoinHandle<void>> handles;
+  handles.reserve(kMutexTasks);
+  for (int i = 0; i < kMutexTasks; ++i)
+    handles.push_back(tokio::spawn(mutex_incrementer(&mutex)));
+  for (auto& handle : handles)
+    co_await handle;
+  auto guard = co_await mutex.lock();
+  co_return *guard;
+}
+
+void mutex_contended(tokio::runtime::Runtime& rt, Signal&) {
+  if (rt.block_on(mutex_contended_body()) != long(kMutexTasks) * kMutexLocks)
+    fail("mutex_contended", "wrong final count");
+}
+
 struct Workload {
   const char* name;
   int reps;
@@ -167,6 +195,7 @@ constexpr Workload kWorkloads[] = {
     {"spawn_many_remote", 21, kSpawnMany, &spawn_many_remote},
     {"yield_many", 11, double(kYieldTasks) * kYieldCount, &yield_many},
     {"chained_spawn", 21, kChainLen, &chained_spawn},
+    {"mutex_contended", 11, double(kMutexTasks) * kMutexLocks, &mutex_contended},
     {"timer_cancel", 11, kTimerCancelOps, &timer_cancel},
     {"sleep_many", 11, kSleepTasks, &sleep_many},
 };

@@ -24,6 +24,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/version.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -51,6 +52,8 @@ constexpr std::size_t kChainLen = 1'000;
 constexpr std::size_t kYieldOps = kYieldTasks * kYieldCount;
 constexpr std::size_t kTimerCancelOps = 100'000;
 constexpr std::size_t kSleepTasks = 10'000;
+constexpr std::size_t kMutexTasks = 100;
+constexpr std::size_t kMutexLocks = 1'000;
 
 // One io_context run by `threads` pool threads, alive for the whole program.
 class Runtime {
@@ -247,6 +250,49 @@ void sleep_many(Runtime& rt) {
   cd.wait();
 }
 
+// mutex_contended. Tokio: inside block_on, tokio::spawn 100 tasks that each lock one
+// tokio::sync::Mutex 1,000 times and increment the guarded counter; await every JoinHandle;
+// check 100,000. Asio has no async mutex; the closest mapping is an experimental
+// concurrent_channel (thread-safe: the io_context runs on many threads) of capacity 1 used as a
+// binary semaphore: lock = `co_await async_send(...)` (completes at once when the single slot
+// is free, else the sender queues in FIFO order), unlock = `try_receive` (empties the slot and,
+// if a sender is waiting, moves its value in and posts its completion: the lock passes to it).
+// The counter is a plain integer guarded by that protocol (the channel's internal mutex orders
+// the accesses). One coroutine on the pool (the block_on body) co_spawns the 100 tasks; Asio has
+// no JoinHandle, so a counter and a completion signal stand for awaiting all 100 handles, and
+// the main thread then checks the count.
+using AsyncMutex = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
+
+struct MutexState {
+  explicit MutexState(asio::io_context& ctx) : mutex(ctx, 1), done(kMutexTasks) {}
+  AsyncMutex mutex;
+  std::size_t counter = 0;
+  Countdown done;
+};
+
+awaitable<void> mutex_incrementer(MutexState* state) {
+  for (std::size_t i = 0; i < kMutexLocks; ++i) {
+    co_await state->mutex.async_send(boost::system::error_code{}, use_awaitable);  // lock
+    state->counter += 1;
+    if (!state->mutex.try_receive([](boost::system::error_code) {}))  // unlock
+      fail("mutex_contended", "unlock found the mutex free");
+  }
+  state->done.count_down();
+}
+
+awaitable<void> spawn_incrementers(MutexState* state) {
+  auto ex = co_await asio::this_coro::executor;
+  for (std::size_t i = 0; i < kMutexTasks; ++i)
+    asio::co_spawn(ex, mutex_incrementer(state), asio::detached);
+}
+
+void mutex_contended(Runtime& rt) {
+  MutexState state(rt.context());
+  asio::co_spawn(rt.context(), spawn_incrementers(&state), asio::detached);
+  state.done.wait();
+  if (state.counter != kMutexTasks * kMutexLocks) fail("mutex_contended", "wrong final count");
+}
+
 struct Workload {
   std::string_view name;
   int reps;
@@ -259,6 +305,7 @@ constexpr Workload kWorkloads[] = {
     {"spawn_many_remote", 21, kSpawnMany, spawn_many_remote},
     {"yield_many", 11, kYieldOps, yield_many},
     {"chained_spawn", 21, kChainLen, chained_spawn},
+    {"mutex_contended", 11, kMutexTasks* kMutexLocks, mutex_contended},
     {"timer_cancel", 11, kTimerCancelOps, timer_cancel},
     {"sleep_many", 11, kSleepTasks, sleep_many},
 };

@@ -35,6 +35,8 @@ const YIELD_COUNT: usize = 1_000;
 const CHAIN_LEN: usize = 1_000;
 const TIMER_CANCEL_OPS: usize = 100_000;
 const SLEEP_TASKS: usize = 10_000;
+const MUTEX_TASKS: usize = 100;
+const MUTEX_LOCKS: usize = 1_000;
 
 const WORKLOADS: &[Workload] = &[
     Workload {
@@ -60,6 +62,12 @@ const WORKLOADS: &[Workload] = &[
         reps: 21,
         ops: CHAIN_LEN as u64,
         run: chained_spawn,
+    },
+    Workload {
+        name: "mutex_contended",
+        reps: 11,
+        ops: (MUTEX_TASKS * MUTEX_LOCKS) as u64,
+        run: mutex_contended,
     },
     Workload {
         name: "timer_cancel",
@@ -156,6 +164,35 @@ fn chained_spawn(rt: &Runtime) {
     let (tx, rx) = mpsc::channel();
     rt.spawn(async move { chain_link(tx, CHAIN_LEN) });
     rx.recv().unwrap();
+}
+
+/// Inside block_on, spawn 100 tasks that each lock one tokio::sync::Mutex (in an Arc) 1,000
+/// times and increment the guarded counter; await every JoinHandle; check 100,000.
+fn mutex_contended(rt: &Runtime) {
+    let count = rt.block_on(async {
+        let mutex = Arc::new(tokio::sync::Mutex::new(0usize));
+        let handles: Vec<_> = (0..MUTEX_TASKS)
+            .map(|_| {
+                let mutex = mutex.clone();
+                tokio::spawn(async move {
+                    for _ in 0..MUTEX_LOCKS {
+                        let mut guard = mutex.lock().await;
+                        *guard += 1;
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.await.expect("mutex_contended: a task failed");
+        }
+        let count = *mutex.lock().await;
+        count
+    });
+    assert_eq!(
+        count,
+        MUTEX_TASKS * MUTEX_LOCKS,
+        "mutex_contended: wrong final count"
+    );
 }
 
 /// Inside block_on, 100,000 times `timeout(10 s, an already-ready future)` then `yield_now()`.
