@@ -57,11 +57,7 @@ bool Sleep::await_ready() noexcept {
 
 bool Sleep::await_suspend(std::coroutine_handle<> awaiting) {
   auto& ctx = detail::current_context("awaiting a tokio::time::Sleep");
-  if (!detail::coop_has_budget()) {
-    detail::suspend_leaf(ctx, this, awaiting);
-    detail::yield_current(ctx);
-    return true;
-  }
+  if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
   if (poll_elapsed(ctx.task)) return false;
   detail::suspend_leaf(ctx, this, awaiting);
   return true;

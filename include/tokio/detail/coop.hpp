@@ -4,7 +4,10 @@
 // The budget is per thread: only the thread running a task reads or writes it.
 #pragma once
 
+#include <coroutine>
 #include <cstdint>
+
+#include "tokio/detail/context.hpp"
 
 namespace tokio::detail {
 
@@ -43,9 +46,18 @@ class BudgetScope {
 extern constinit thread_local bool tl_yield_requested;
 
 /// Makes the running task (of `ctx`) be polled again after the tasks already queued.
-struct Context;
 inline void yield_current(Context&) noexcept {
   tl_yield_requested = true;
+}
+
+/// The prologue of a leaf awaitable's await_suspend: when the budget is spent, suspends `leaf`
+/// (it is polled again after the other queued tasks) and returns true.
+inline bool suspend_if_budget_spent(Context& ctx, Leaf* leaf,
+                                    std::coroutine_handle<> awaiting) noexcept {
+  if (coop_has_budget()) return false;
+  suspend_leaf(ctx, leaf, awaiting);
+  yield_current(ctx);
+  return true;
 }
 
 }  // namespace tokio::detail

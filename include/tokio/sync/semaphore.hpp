@@ -93,11 +93,7 @@ class Semaphore {
     bool await_ready() { return detail::coop_has_budget() && poll_once(nullptr); }
     bool await_suspend(std::coroutine_handle<> awaiting) {
       auto& ctx = detail::current_context("Semaphore::acquire");
-      if (!detail::coop_has_budget()) {
-        detail::suspend_leaf(ctx, this, awaiting);
-        detail::yield_current(ctx);
-        return true;
-      }
+      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
       if (poll_once(ctx.task)) return false;
       detail::suspend_leaf(ctx, this, awaiting);
       return true;

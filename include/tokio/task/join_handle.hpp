@@ -92,11 +92,7 @@ class [[nodiscard]] JoinHandle {
     }
     bool await_suspend(std::coroutine_handle<> awaiting) {
       auto& ctx = detail::current_context("awaiting a tokio::JoinHandle");
-      if (!detail::coop_has_budget()) {
-        detail::suspend_leaf(ctx, this, awaiting);
-        detail::yield_current(ctx);
-        return true;
-      }
+      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
       if (!register_waker(ctx)) return false;
       detail::suspend_leaf(ctx, this, awaiting);
       return true;

@@ -59,11 +59,7 @@ class JoinSet {
     }
     bool await_suspend(std::coroutine_handle<> awaiting) {
       auto& ctx = detail::current_context("JoinSet::join_next");
-      if (!detail::coop_has_budget()) {
-        detail::suspend_leaf(ctx, this, awaiting);
-        detail::yield_current(ctx);
-        return true;
-      }
+      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
       if (try_take(ctx)) return false;
       detail::suspend_leaf(ctx, this, awaiting);
       return true;
