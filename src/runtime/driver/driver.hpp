@@ -35,10 +35,6 @@ class Driver {
   /// Wakes the thread parked in park(), or makes its next park() return at once. Any thread.
   void unpark() noexcept;
 
-  /// True when polling with a zero timeout could find something (I/O sources or timers are
-  /// registered). Lets the scheduler skip a syscall when there is nothing to poll.
-  bool has_sources() const noexcept { return time_ && time_->has_timers(); }
-
   bool try_lock() noexcept { return !locked_.exchange(true, std::memory_order_acquire); }
   void unlock() noexcept { locked_.store(false, std::memory_order_release); }
 

@@ -36,7 +36,6 @@ class Inject {
   Header* pop_n(std::size_t max, std::size_t& count) noexcept;
   /// Refuses later pushes. Tasks already queued stay until popped (shutdown drains them).
   void close() noexcept { closed_.store(true, std::memory_order_seq_cst); }
-  bool is_closed() const noexcept { return closed_.load(std::memory_order_acquire); }
   bool is_empty() const noexcept { return len_.load(std::memory_order_acquire) == 0; }
   std::size_t len() const noexcept { return len_.load(std::memory_order_acquire); }
 

@@ -59,12 +59,4 @@ void OwnedTasks::close_and_shutdown_all() noexcept {
   }
 }
 
-bool OwnedTasks::is_empty() noexcept {
-  for (Shard& shard : shards_) {
-    std::lock_guard lock(shard.mutex);
-    if (shard.head) return false;
-  }
-  return true;
-}
-
 }  // namespace tokio::detail

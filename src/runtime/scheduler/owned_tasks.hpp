@@ -25,8 +25,6 @@ class OwnedTasks {
   /// Closes the list to new tasks and shuts down every linked one. May run on several threads
   /// at once; each task is unlinked, and its reference dropped, exactly once.
   void close_and_shutdown_all() noexcept;
-  bool is_closed() const noexcept { return closed_.load(std::memory_order_acquire); }
-  bool is_empty() noexcept;
 
  private:
   static constexpr std::size_t kShards = 32;
