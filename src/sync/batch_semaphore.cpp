@@ -37,6 +37,13 @@ void BatchSemaphore::unlink_locked(Waiter& w) noexcept {
   }
   w.prev = w.next = nullptr;
   w.queued = false;
+  if (!head_) has_waiters_.store(false, std::memory_order_relaxed);  // stale true is harmless
+}
+
+void BatchSemaphore::drain_pool_locked(std::vector<Waker>& wake) noexcept {
+  if (!head_) return;
+  if (const auto pooled = permits_.exchange(0, std::memory_order_seq_cst))
+    release_locked(pooled, wake);
 }
 
 void BatchSemaphore::release_locked(std::size_t n, std::vector<Waker>& wake) noexcept {
@@ -56,10 +63,24 @@ void BatchSemaphore::release_locked(std::size_t n, std::vector<Waker>& wake) noe
 
 void BatchSemaphore::release(std::size_t n) noexcept {
   if (n == 0) return;
+  // Fast path, no lock: nobody waits, so the permits go to the pool. The handshake with a
+  // waiter that queues concurrently is a store-buffering pair, all seq_cst: this side adds the
+  // permits then reads has_waiters_; poll_acquire sets has_waiters_ then takes the pool (under
+  // the lock). At least one side sees the other, so permits never sit in the pool while a
+  // waiter sleeps; if both do, draining twice is harmless.
+  if (!has_waiters_.load(std::memory_order_seq_cst)) {
+    permits_.fetch_add(n, std::memory_order_seq_cst);
+    if (!has_waiters_.load(std::memory_order_seq_cst)) return;
+    n = 0;  // a waiter queued meanwhile: hand it the pool below
+  }
   auto& wake = wake_list();
   {
     std::lock_guard lock(mutex_);
-    release_locked(n, wake);
+    if (n) {
+      release_locked(n, wake);
+    } else {
+      drain_pool_locked(wake);
+    }
   }
   for (auto& waker : wake)
     waker.wake();
@@ -82,47 +103,62 @@ void BatchSemaphore::close() noexcept {
 }
 
 BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Header* task) {
-  std::lock_guard lock(mutex_);
-  if (w.done) return Poll::Ready;
-  if (closed_.load(std::memory_order_relaxed)) {
-    if (w.queued) unlink_locked(w);
-    return Poll::Closed;
-  }
-  if (w.queued) {
-    if (w.waker_task != task) {  // awaited by another task now
+  auto& wake = wake_list();
+  Poll result = Poll::Pending;
+  {
+    std::lock_guard lock(mutex_);
+    if (w.done) return Poll::Ready;
+    if (closed_.load(std::memory_order_relaxed)) {
+      if (w.queued) unlink_locked(w);
+      return Poll::Closed;
+    }
+    if (w.queued) {
+      if (w.waker_task != task) {  // awaited by another task now
+        w.waker = task_waker(task);
+        w.waker_task = task;
+      }
+      return Poll::Pending;
+    }
+    // First poll. Fair: permits go to the queue first, so only take them if nobody waits.
+    std::size_t taken = 0;
+    if (!head_) {
+      auto cur = permits_.load(std::memory_order_acquire);
+      for (;;) {
+        taken = std::min(cur, n);
+        if (permits_.compare_exchange_weak(cur, cur - taken, std::memory_order_acq_rel,
+                                           std::memory_order_acquire))
+          break;
+      }
+      if (taken == n) {
+        w.done = true;
+        return Poll::Ready;
+      }
+    }
+    w.needed = n - taken;
+    w.prev = tail_;
+    w.next = nullptr;
+    if (tail_) {
+      tail_->next = &w;
+    } else {
+      head_ = &w;
+    }
+    tail_ = &w;
+    w.queued = true;
+    // The other half of release()'s handshake: announce the waiter, then take whatever a
+    // lock-free release put in the pool meanwhile (this may complete `w` itself).
+    has_waiters_.store(true, std::memory_order_seq_cst);
+    drain_pool_locked(wake);
+    if (w.done) {
+      result = Poll::Ready;
+    } else {
       w.waker = task_waker(task);
       w.waker_task = task;
     }
-    return Poll::Pending;
   }
-  // First poll. Fair: permits go to the queue first, so only take them if nobody waits.
-  std::size_t taken = 0;
-  if (!head_) {
-    auto cur = permits_.load(std::memory_order_acquire);
-    for (;;) {
-      taken = std::min(cur, n);
-      if (permits_.compare_exchange_weak(cur, cur - taken, std::memory_order_acq_rel,
-                                         std::memory_order_acquire))
-        break;
-    }
-    if (taken == n) {
-      w.done = true;
-      return Poll::Ready;
-    }
-  }
-  w.needed = n - taken;
-  w.waker = task_waker(task);
-  w.waker_task = task;
-  w.prev = tail_;
-  w.next = nullptr;
-  if (tail_) {
-    tail_->next = &w;
-  } else {
-    head_ = &w;
-  }
-  tail_ = &w;
-  w.queued = true;
-  return Poll::Pending;
+  for (auto& waker : wake)
+    waker.wake();
+  wake.clear();
+  return result;
 }
 
 void BatchSemaphore::cancel(Waiter& w, std::size_t n) noexcept {

@@ -7,8 +7,8 @@
 // asked for are assigned. Cancelling a waiter (destroying its awaiter) unlinks it and releases
 // whatever had been assigned to it, which passes its turn on.
 //
-// Everything below is guarded by `mutex_`, except `permits_`, which is also read without it
-// for the uncontended fast path (an atomic; acquire/release pairs with the locked writers).
+// Everything below is guarded by `mutex_`, except `permits_` and `has_waiters_`, which are also
+// used without it on the uncontended fast paths of acquire and release (see release()).
 #pragma once
 
 #include <atomic>
@@ -16,6 +16,8 @@
 #include <mutex>
 #include <vector>
 
+#include "tokio/detail/context.hpp"
+#include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/waker.hpp"
 
@@ -65,13 +67,87 @@ class BatchSemaphore {
   // waiters this completes are appended to `wake`.
   void release_locked(std::size_t n, std::vector<Waker>& wake) noexcept;
   void unlink_locked(Waiter& w) noexcept;
+  // Hands the pooled permits to the queue, if anyone waits.
+  void drain_pool_locked(std::vector<Waker>& wake) noexcept;
   static std::vector<Waker>& wake_list() noexcept;
 
   std::mutex mutex_;
   std::atomic<std::size_t> permits_;
   std::atomic<bool> closed_{false};
+  // True while the queue is non-empty (written under mutex_). release() reads it without the
+  // lock to skip the mutex when nobody waits; see release() for the handshake.
+  std::atomic<bool> has_waiters_{false};
   Waiter* head_ = nullptr;
   Waiter* tail_ = nullptr;
+};
+
+/// The awaitable acquisition of `n` permits of a BatchSemaphore, shared by Semaphore, Mutex,
+/// RwLock and the bounded mpsc channel. `await_resume` gives true when the permits were
+/// assigned (the caller then owns them and must call `keep()`), false when the semaphore was
+/// closed. Destroyed without keep(), it gives back whatever had been assigned (cancel safety).
+/// `what` names the public call for the "outside of a task" error.
+class [[nodiscard]] AcquireOp final : public Leaf {
+ public:
+  AcquireOp(BatchSemaphore& sem, std::size_t n, const char* what) noexcept
+      : sem_(sem), n_(n), what_(what) {}
+  AcquireOp(const AcquireOp&) = delete;
+  AcquireOp& operator=(const AcquireOp&) = delete;
+  ~AcquireOp() {
+    if (!kept_) sem_.cancel(waiter_, n_);
+  }
+
+  bool await_ready() { return coop_has_budget() && poll_once(nullptr); }
+  bool await_suspend(std::coroutine_handle<> awaiting) {
+    auto& ctx = current_context(what_);
+    if (suspend_if_budget_spent(ctx, this, awaiting)) return true;
+    if (poll_once(ctx.task)) return false;
+    suspend_leaf(ctx, this, awaiting);
+    return true;
+  }
+  bool await_resume() noexcept {
+    coop_consume();
+    return !closed_;
+  }
+  /// The caller took ownership of the assigned permits.
+  void keep() noexcept { kept_ = true; }
+  BatchSemaphore& semaphore() const noexcept { return sem_; }
+
+ private:
+  // True when the acquisition is over (permits assigned, or closed).
+  bool poll_once(Header* task) {
+    if (n_ == 0) return true;
+    if (!task) {  // await_ready: only the uncontended fast path, no queueing
+      auto r = sem_.try_acquire(n_);
+      if (r == BatchSemaphore::TryAcquire::Closed) closed_ = true;
+      if (r != BatchSemaphore::TryAcquire::Ok) return closed_;
+      waiter_.done = true;
+      return true;
+    }
+    switch (sem_.poll_acquire(waiter_, n_, task)) {
+      case BatchSemaphore::Poll::Ready:
+        return true;
+      case BatchSemaphore::Poll::Closed:
+        closed_ = true;
+        return true;
+      case BatchSemaphore::Poll::Pending:
+        return false;
+    }
+    return false;
+  }
+  bool poll_ready() noexcept override {
+    try {
+      return poll_once(tl_current_context->task);
+    } catch (...) {
+      return false;
+    }
+  }
+
+  BatchSemaphore& sem_;
+  std::size_t n_;
+  const char* what_;
+  BatchSemaphore::Waiter waiter_;
+  bool kept_ = false;
+  bool closed_ = false;
 };
 
 }  // namespace tokio::detail

@@ -54,27 +54,27 @@ class Mutex {
 
   class [[nodiscard]] Lock {
    public:
-    explicit Lock(Mutex& m) noexcept : mutex_(m), acquire_(m.sem_, 1) {}
-    bool await_ready() { return acquire_.await_ready(); }
-    bool await_suspend(std::coroutine_handle<> h) { return acquire_.await_suspend(h); }
+    explicit Lock(Mutex& m) noexcept
+        : mutex_(m), op_(m.sem_, 1, "awaiting tokio::sync::Mutex::lock") {}
+    bool await_ready() { return op_.await_ready(); }
+    bool await_suspend(std::coroutine_handle<> h) { return op_.await_suspend(h); }
     MutexGuard<T> await_resume() {
-      auto permit = acquire_.await_resume();  // never closed
-      permit->forget();                       // the guard releases it
+      op_.await_resume();  // never closed
+      op_.keep();          // the guard releases the permit
       return MutexGuard<T>(&mutex_);
     }
 
    private:
     Mutex& mutex_;
-    Semaphore::Acquire acquire_;
+    detail::AcquireOp op_;
   };
 
   /// Waits for the lock; gives a MutexGuard.
   Lock lock() noexcept { return Lock(*this); }
   /// The lock if it is free now.
   Result<MutexGuard<T>, TryLockError> try_lock() noexcept {
-    auto permit = sem_.try_acquire();
-    if (!permit) return Err<TryLockError>(TryLockError{});
-    permit->forget();
+    if (sem_.try_acquire(1) != detail::BatchSemaphore::TryAcquire::Ok)
+      return Err<TryLockError>(TryLockError{});
     return MutexGuard<T>(this);
   }
   /// The value, without locking: the caller has exclusive access to the Mutex itself.
@@ -82,11 +82,7 @@ class Mutex {
 
  private:
   friend class MutexGuard<T>;
-  struct Sem : Semaphore {
-    Sem() : Semaphore(1) {}
-    void release(std::size_t n) { add_permits(n); }
-  };
-  Sem sem_;
+  detail::BatchSemaphore sem_{1};  // one permit: the lock
   T value_;
 };
 

@@ -83,62 +83,22 @@ class Semaphore {
   void close() noexcept { sem_.close(); }
   bool is_closed() const noexcept { return sem_.is_closed(); }
 
-  class [[nodiscard]] Acquire final : detail::Leaf {
+  /// The awaitable of acquire / acquire_many.
+  class [[nodiscard]] Acquire {
    public:
-    Acquire(Semaphore& sem, std::size_t n) noexcept : sem_(sem), n_(n) {}
-    Acquire(const Acquire&) = delete;
-    ~Acquire() {
-      if (!taken_) sem_.sem_.cancel(waiter_, n_);
-    }
-    bool await_ready() { return detail::coop_has_budget() && poll_once(nullptr); }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("Semaphore::acquire");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll_once(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
+    Acquire(Semaphore& sem, std::size_t n) noexcept
+        : op_(sem.sem_, n, "awaiting tokio::sync::Semaphore::acquire"), n_(n) {}
+    bool await_ready() { return op_.await_ready(); }
+    bool await_suspend(std::coroutine_handle<> awaiting) { return op_.await_suspend(awaiting); }
     Result<SemaphorePermit, AcquireError> await_resume() {
-      detail::coop_consume();
-      if (closed_) return Err<AcquireError>(AcquireError{});
-      taken_ = true;
-      return SemaphorePermit(&sem_.sem_, n_);
+      if (!op_.await_resume()) return Err<AcquireError>(AcquireError{});
+      op_.keep();
+      return SemaphorePermit(&op_.semaphore(), n_);
     }
 
    private:
-    // True when the acquisition is over (permits assigned, or closed).
-    bool poll_once(detail::Header* task) {
-      if (n_ == 0) return true;
-      if (!task) {  // await_ready: only the uncontended fast path, no queueing
-        auto r = sem_.sem_.try_acquire(n_);
-        if (r == detail::BatchSemaphore::TryAcquire::Closed) closed_ = true;
-        if (r != detail::BatchSemaphore::TryAcquire::Ok) return closed_;
-        waiter_.done = true;
-        return true;
-      }
-      switch (sem_.sem_.poll_acquire(waiter_, n_, task)) {
-        case detail::BatchSemaphore::Poll::Ready:
-          return true;
-        case detail::BatchSemaphore::Poll::Closed:
-          closed_ = true;
-          return true;
-        case detail::BatchSemaphore::Poll::Pending:
-          return false;
-      }
-      return false;
-    }
-    bool poll_ready() noexcept override {
-      try {
-        return poll_once(detail::tl_current_context->task);
-      } catch (...) {
-        return false;
-      }
-    }
-    Semaphore& sem_;
+    detail::AcquireOp op_;
     std::size_t n_;
-    detail::BatchSemaphore::Waiter waiter_;
-    bool taken_ = false;
-    bool closed_ = false;
   };
 
   /// Waits for one permit. `co_await sem.acquire()` gives Result<SemaphorePermit, AcquireError>.
