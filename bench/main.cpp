@@ -26,6 +26,9 @@ constexpr int kTimerCancelOps = 100'000;
 constexpr int kSleepTasks = 10'000;
 constexpr int kMutexTasks = 100;
 constexpr int kMutexLocks = 1'000;
+constexpr int kMpscProducers = 10;
+constexpr int kMpscPerProducer = 10'000;
+constexpr std::size_t kMpscCapacity = 1'024;
 
 // One-shot signal to the measuring thread (the analog of a std sync channel).
 class Signal {
@@ -183,6 +186,48 @@ void mutex_contended(tokio::runtime::Runtime& rt, Signal&) {
     fail("mutex_contended", "wrong final count");
 }
 
+// mpsc_bounded / mpsc_unbounded: inside block_on, 10 spawned producers each send 10,000
+// integers; the block_on body receives all 100,000 and checks the count.
+template <class Tx>
+tokio::Task<void> mpsc_producer(Tx tx) {
+  for (int i = 0; i < kMpscPerProducer; ++i) {
+    if constexpr (requires { tx.try_send(i); }) {
+      auto sent = co_await tx.send(i);
+      if (!sent) fail("mpsc_bounded", "send failed");
+    } else {
+      if (!tx.send(i)) fail("mpsc_unbounded", "send failed");
+    }
+  }
+}
+
+template <class Tx, class Rx>
+tokio::Task<long> mpsc_body(Tx tx, Rx rx) {
+  for (int p = 0; p < kMpscProducers; ++p)
+    (void)tokio::spawn(mpsc_producer(tx));
+  { Tx drop = std::move(tx); }
+  long received = 0;
+  for (;;) {
+    auto value = co_await rx.recv();
+    if (!value) break;
+    ++received;
+  }
+  co_return received;
+}
+
+void mpsc_bounded(tokio::runtime::Runtime& rt, Signal&) {
+  auto [tx, rx] = tokio::sync::mpsc::channel<int>(kMpscCapacity);
+  if (rt.block_on(mpsc_body(std::move(tx), std::move(rx))) !=
+      long(kMpscProducers) * kMpscPerProducer)
+    fail("mpsc_bounded", "wrong number of received values");
+}
+
+void mpsc_unbounded(tokio::runtime::Runtime& rt, Signal&) {
+  auto [tx, rx] = tokio::sync::mpsc::unbounded_channel<int>();
+  if (rt.block_on(mpsc_body(std::move(tx), std::move(rx))) !=
+      long(kMpscProducers) * kMpscPerProducer)
+    fail("mpsc_unbounded", "wrong number of received values");
+}
+
 struct Workload {
   const char* name;
   int reps;
@@ -195,6 +240,8 @@ constexpr Workload kWorkloads[] = {
     {"spawn_many_remote", 21, kSpawnMany, &spawn_many_remote},
     {"yield_many", 11, double(kYieldTasks) * kYieldCount, &yield_many},
     {"chained_spawn", 21, kChainLen, &chained_spawn},
+    {"mpsc_bounded", 11, double(kMpscProducers) * kMpscPerProducer, &mpsc_bounded},
+    {"mpsc_unbounded", 11, double(kMpscProducers) * kMpscPerProducer, &mpsc_unbounded},
     {"mutex_contended", 11, double(kMutexTasks) * kMutexLocks, &mutex_contended},
     {"timer_cancel", 11, kTimerCancelOps, &timer_cancel},
     {"sleep_many", 11, kSleepTasks, &sleep_many},

@@ -8,6 +8,7 @@
 #include "tokio/runtime/builder.hpp"
 #include "tokio/runtime/handle.hpp"
 #include "tokio/runtime/runtime.hpp"
+#include "tokio/sync/mpsc.hpp"
 #include "tokio/sync/mutex.hpp"
 #include "tokio/sync/notify.hpp"
 #include "tokio/sync/semaphore.hpp"

@@ -54,8 +54,9 @@ void BatchSemaphore::release_locked(std::size_t n, std::vector<Waker>& wake) noe
     n -= give;
     if (w.needed == 0) {
       unlink_locked(w);
-      w.done = true;
       wake.push_back(std::move(w.waker));
+      w.waker_task = nullptr;
+      w.done.store(true, std::memory_order_release);  // last touch, see Waiter::done
     }
   }
   if (n > 0) permits_.fetch_add(n, std::memory_order_acq_rel);
@@ -103,11 +104,13 @@ void BatchSemaphore::close() noexcept {
 }
 
 BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Header* task) {
+  // Completed by a release since the last poll: no need for the lock.
+  if (w.done.load(std::memory_order_acquire)) return Poll::Ready;
   auto& wake = wake_list();
   Poll result = Poll::Pending;
   {
     std::lock_guard lock(mutex_);
-    if (w.done) return Poll::Ready;
+    if (w.done.load(std::memory_order_relaxed)) return Poll::Ready;
     if (closed_.load(std::memory_order_relaxed)) {
       if (w.queued) unlink_locked(w);
       return Poll::Closed;
@@ -130,7 +133,7 @@ BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Head
           break;
       }
       if (taken == n) {
-        w.done = true;
+        w.done.store(true, std::memory_order_relaxed);
         return Poll::Ready;
       }
     }
@@ -148,7 +151,7 @@ BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Head
     // lock-free release put in the pool meanwhile (this may complete `w` itself).
     has_waiters_.store(true, std::memory_order_seq_cst);
     drain_pool_locked(wake);
-    if (w.done) {
+    if (w.done.load(std::memory_order_relaxed)) {
       result = Poll::Ready;
     } else {
       w.waker = task_waker(task);
@@ -169,10 +172,10 @@ void BatchSemaphore::cancel(Waiter& w, std::size_t n) noexcept {
     if (w.queued) {
       unlink_locked(w);
       assigned = n - w.needed;
-    } else if (w.done) {
+    } else if (w.done.load(std::memory_order_acquire)) {
       assigned = n;  // completed but never taken (e.g. a select loser)
     }
-    w.done = false;
+    w.done.store(false, std::memory_order_relaxed);
     if (assigned && !closed_.load(std::memory_order_relaxed)) release_locked(assigned, wake);
   }
   for (auto& waker : wake)

@@ -19,6 +19,7 @@
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/spin_mutex.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -35,7 +36,10 @@ class BatchSemaphore {
     Waker waker;             // guarded by the semaphore's mutex
     Header* waker_task = nullptr;
     bool queued = false;
-    bool done = false;  // every permit assigned (and the waiter unlinked)
+    // Every permit assigned (and the waiter unlinked). Set last, with release, by the thread
+    // that completes the waiter, which touches the waiter no more afterwards: the awaiting
+    // task may read it without the lock (acquire) and then destroy the waiter at once.
+    std::atomic<bool> done{false};
   };
   enum class TryAcquire { Ok, NoPermits, Closed };
   enum class Poll { Ready, Pending, Closed };
@@ -71,7 +75,7 @@ class BatchSemaphore {
   void drain_pool_locked(std::vector<Waker>& wake) noexcept;
   static std::vector<Waker>& wake_list() noexcept;
 
-  std::mutex mutex_;
+  SpinMutex mutex_;
   std::atomic<std::size_t> permits_;
   std::atomic<bool> closed_{false};
   // True while the queue is non-empty (written under mutex_). release() reads it without the
@@ -120,7 +124,7 @@ class [[nodiscard]] AcquireOp final : public Leaf {
       auto r = sem_.try_acquire(n_);
       if (r == BatchSemaphore::TryAcquire::Closed) closed_ = true;
       if (r != BatchSemaphore::TryAcquire::Ok) return closed_;
-      waiter_.done = true;
+      waiter_.done.store(true, std::memory_order_relaxed);
       return true;
     }
     switch (sem_.poll_acquire(waiter_, n_, task)) {
