@@ -13,6 +13,10 @@
 //   Handle::spawn (remote)   -> co_spawn(io_context, ..., detached) from a non-pool thread
 //   yield_now().await        -> co_await post(executor, use_awaitable)   (re-queue at the back)
 //   std mpsc "done" signal   -> Countdown / Signal below (std::mutex + std::condition_variable)
+//   tokio::sync channels     -> experimental::concurrent_channel (thread-safe); in Boost 1.81
+//                               every completion of an awaited async_send / async_receive is
+//                               posted (the coroutine is re-queued), even when it completes at
+//                               once; try_send / try_receive complete inline
 // Note: co_spawn *dispatches* the new coroutine: called from a pool thread it starts running it
 // inline, up to its first suspension point (Tokio's spawn always queues). That is Asio's
 // semantics and part of what is compared.
@@ -23,6 +27,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/version.hpp>
@@ -31,6 +36,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,7 +54,12 @@ using asio::use_awaitable;
 constexpr std::size_t kSpawnMany = 10'000;
 constexpr std::size_t kYieldTasks = 200;
 constexpr std::size_t kYieldCount = 1'000;
+constexpr std::size_t kPingPongs = 1'000;
 constexpr std::size_t kChainLen = 1'000;
+constexpr std::size_t kMpscProducers = 10;
+constexpr std::size_t kMpscSends = 10'000;
+constexpr std::size_t kMpscOps = kMpscProducers * kMpscSends;
+constexpr std::size_t kMpscCapacity = 1'024;
 constexpr std::size_t kYieldOps = kYieldTasks * kYieldCount;
 constexpr std::size_t kTimerCancelOps = 100'000;
 constexpr std::size_t kSleepTasks = 10'000;
@@ -114,6 +125,12 @@ class Countdown {
   Signal done_;
 };
 
+// Reports a workload whose result is wrong and exits (the figures would be meaningless).
+[[noreturn]] void fail(const char* workload, const char* what) {
+  std::fprintf(stderr, "asio_peer: %s: %s\n", workload, what);
+  std::exit(1);
+}
+
 awaitable<void> count_down_task(Countdown* cd) {
   cd->count_down();
   co_return;
@@ -165,6 +182,51 @@ void yield_many(Runtime& rt) {
   cd.wait();
 }
 
+// ping_pong. Tokio: inside block_on, tokio::spawn one task that tokio::spawns 1,000 tasks; each
+// makes two tokio::sync::oneshot channels, spawns a partner that awaits the first and sends on
+// the second, sends on the first, awaits the second, then decrements the counter; the last
+// signals the main thread. Asio has no oneshot; each one maps to a concurrent_channel of
+// capacity 1 used once: send = try_send (Tokio's oneshot send does not wait either; the single
+// slot is always free), await = `co_await async_receive(...)`. Both channels live in one
+// shared_ptr held by the pinger and its partner (Tokio's oneshot halves share an Arc): a
+// channel must outlive a try_send that is still returning on another thread after it has
+// handed the value to, and queued, the waiting receiver.
+using Oneshot = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
+
+struct PingPongChannels {
+  explicit PingPongChannels(const asio::any_io_executor& ex) : ping(ex, 1), pong(ex, 1) {}
+  Oneshot ping;
+  Oneshot pong;
+};
+
+awaitable<void> ponger(std::shared_ptr<PingPongChannels> ch) {
+  auto [ec] = co_await ch->ping.async_receive(asio::as_tuple(use_awaitable));
+  if (ec) fail("ping_pong", "receiving the ping failed");
+  if (!ch->pong.try_send(boost::system::error_code{})) fail("ping_pong", "sending the pong failed");
+}
+
+awaitable<void> pinger(Countdown* cd) {
+  auto ex = co_await asio::this_coro::executor;
+  auto ch = std::make_shared<PingPongChannels>(ex);
+  asio::co_spawn(ex, ponger(ch), asio::detached);
+  if (!ch->ping.try_send(boost::system::error_code{})) fail("ping_pong", "sending the ping failed");
+  auto [ec] = co_await ch->pong.async_receive(asio::as_tuple(use_awaitable));
+  if (ec) fail("ping_pong", "receiving the pong failed");
+  cd->count_down();
+}
+
+awaitable<void> spawn_pingers(Countdown* cd) {
+  auto ex = co_await asio::this_coro::executor;
+  for (std::size_t i = 0; i < kPingPongs; ++i)
+    asio::co_spawn(ex, pinger(cd), asio::detached);
+}
+
+void ping_pong(Runtime& rt) {
+  Countdown cd(kPingPongs);
+  asio::co_spawn(rt.context(), spawn_pingers(&cd), asio::detached);
+  cd.wait();
+}
+
 // chained_spawn. Tokio: the main thread spawns the head of a chain of 1,000 tasks, each
 // tokio::spawns the next; the last signals a std channel. Asio: the same chain of 1,000
 // coroutines, each co_spawning the next on its executor; the last notifies the main thread.
@@ -182,12 +244,6 @@ void chained_spawn(Runtime& rt) {
   Signal done;
   asio::co_spawn(rt.context(), chain_link(&done, kChainLen), asio::detached);
   done.wait();
-}
-
-// Reports a workload whose result is wrong and exits (the figures would be meaningless).
-[[noreturn]] void fail(const char* workload, const char* what) {
-  std::fprintf(stderr, "asio_peer: %s: %s\n", workload, what);
-  std::exit(1);
 }
 
 // timer_cancel. Tokio: inside block_on, 100,000 times `timeout(10 s, an already-ready future)`
@@ -250,6 +306,94 @@ void sleep_many(Runtime& rt) {
   cd.wait();
 }
 
+// mpsc_bounded. Tokio: inside block_on, a tokio::sync::mpsc channel of capacity 1,024; 10
+// spawned producers each `send(i).await` 10,000 integers; the block_on body drops its own Sender
+// and receives until recv() returns None (all producers done), then checks 100,000.
+// Asio: block_on maps to co_spawning the body onto the pool with use_future, as in
+// timer_cancel. The channel is a concurrent_channel<void(error_code, size_t)> of capacity 1,024
+// in a shared_ptr held by the body and every producer (Tokio's Senders/Receiver share an Arc);
+// producers `co_await async_send(...)`, the body `co_await async_receive(...)`. Asio has no
+// Sender drop: channel close() in Boost 1.81 discards buffered values, so instead the last
+// producer to finish (a shared counter) sends one end marker, error::eof, which arrives after
+// every value and stands for recv() returning None (one extra message per 100,000).
+using MpscChannel =
+    asio::experimental::concurrent_channel<void(boost::system::error_code, std::size_t)>;
+
+struct MpscShared {
+  MpscShared(const asio::any_io_executor& ex, std::size_t capacity)
+      : channel(ex, capacity), producers_left(kMpscProducers) {}
+  MpscChannel channel;
+  std::atomic<std::size_t> producers_left;
+};
+
+awaitable<void> bounded_producer(std::shared_ptr<MpscShared> shared) {
+  for (std::size_t i = 0; i < kMpscSends; ++i) {
+    auto [ec] = co_await shared->channel.async_send(boost::system::error_code{}, i,
+                                                    asio::as_tuple(use_awaitable));
+    if (ec) fail("mpsc_bounded", "a send failed");
+  }
+  if (shared->producers_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    auto [ec] = co_await shared->channel.async_send(boost::system::error_code(asio::error::eof),
+                                                    std::size_t{0}, asio::as_tuple(use_awaitable));
+    if (ec) fail("mpsc_bounded", "sending the end marker failed");
+  }
+}
+
+// Receives until the end marker; returns the number of values received.
+awaitable<std::size_t> receive_all(MpscChannel& channel, const char* workload) {
+  std::size_t received = 0;
+  for (;;) {
+    auto [ec, value] = co_await channel.async_receive(asio::as_tuple(use_awaitable));
+    if (ec == asio::error::eof) break;
+    if (ec) fail(workload, "a receive failed");
+    received += 1;
+  }
+  co_return received;
+}
+
+awaitable<std::size_t> mpsc_bounded_body() {
+  auto ex = co_await asio::this_coro::executor;
+  auto shared = std::make_shared<MpscShared>(ex, kMpscCapacity);
+  for (std::size_t i = 0; i < kMpscProducers; ++i)
+    asio::co_spawn(ex, bounded_producer(shared), asio::detached);
+  co_return co_await receive_all(shared->channel, "mpsc_bounded");
+}
+
+void mpsc_bounded(Runtime& rt) {
+  auto received = asio::co_spawn(rt.context(), mpsc_bounded_body(), asio::use_future);
+  if (received.get() != kMpscOps) fail("mpsc_bounded", "wrong number of received values");
+}
+
+// mpsc_unbounded. Tokio: the same with tokio::sync::mpsc::unbounded_channel, whose send never
+// waits (it is not awaited). Asio has no unbounded channel: the closest mapping is a
+// concurrent_channel whose capacity, 100,001 (every value plus the end marker), is never
+// reached, with try_send standing for the unawaited send (it cannot fail for lack of room;
+// a failure exits). Everything else is as in mpsc_bounded.
+awaitable<void> unbounded_producer(std::shared_ptr<MpscShared> shared) {
+  for (std::size_t i = 0; i < kMpscSends; ++i) {
+    if (!shared->channel.try_send(boost::system::error_code{}, i))
+      fail("mpsc_unbounded", "a send failed");
+  }
+  if (shared->producers_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if (!shared->channel.try_send(boost::system::error_code(asio::error::eof), std::size_t{0}))
+      fail("mpsc_unbounded", "sending the end marker failed");
+  }
+  co_return;
+}
+
+awaitable<std::size_t> mpsc_unbounded_body() {
+  auto ex = co_await asio::this_coro::executor;
+  auto shared = std::make_shared<MpscShared>(ex, kMpscOps + 1);
+  for (std::size_t i = 0; i < kMpscProducers; ++i)
+    asio::co_spawn(ex, unbounded_producer(shared), asio::detached);
+  co_return co_await receive_all(shared->channel, "mpsc_unbounded");
+}
+
+void mpsc_unbounded(Runtime& rt) {
+  auto received = asio::co_spawn(rt.context(), mpsc_unbounded_body(), asio::use_future);
+  if (received.get() != kMpscOps) fail("mpsc_unbounded", "wrong number of received values");
+}
+
 // mutex_contended. Tokio: inside block_on, tokio::spawn 100 tasks that each lock one
 // tokio::sync::Mutex 1,000 times and increment the guarded counter; await every JoinHandle;
 // check 100,000. Asio has no async mutex; the closest mapping is an experimental
@@ -304,7 +448,10 @@ constexpr Workload kWorkloads[] = {
     {"spawn_many_local", 21, kSpawnMany, spawn_many_local},
     {"spawn_many_remote", 21, kSpawnMany, spawn_many_remote},
     {"yield_many", 11, kYieldOps, yield_many},
+    {"ping_pong", 21, kPingPongs, ping_pong},
     {"chained_spawn", 21, kChainLen, chained_spawn},
+    {"mpsc_bounded", 11, kMpscOps, mpsc_bounded},
+    {"mpsc_unbounded", 11, kMpscOps, mpsc_unbounded},
     {"mutex_contended", 11, kMutexTasks* kMutexLocks, mutex_contended},
     {"timer_cancel", 11, kTimerCancelOps, timer_cancel},
     {"sleep_many", 11, kSleepTasks, sleep_many},

@@ -32,7 +32,11 @@ struct Workload {
 const SPAWN_MANY: usize = 10_000;
 const YIELD_TASKS: usize = 200;
 const YIELD_COUNT: usize = 1_000;
+const PING_PONGS: usize = 1_000;
 const CHAIN_LEN: usize = 1_000;
+const MPSC_PRODUCERS: usize = 10;
+const MPSC_SENDS: usize = 10_000;
+const MPSC_CAPACITY: usize = 1_024;
 const TIMER_CANCEL_OPS: usize = 100_000;
 const SLEEP_TASKS: usize = 10_000;
 const MUTEX_TASKS: usize = 100;
@@ -58,10 +62,28 @@ const WORKLOADS: &[Workload] = &[
         run: yield_many,
     },
     Workload {
+        name: "ping_pong",
+        reps: 21,
+        ops: PING_PONGS as u64,
+        run: ping_pong,
+    },
+    Workload {
         name: "chained_spawn",
         reps: 21,
         ops: CHAIN_LEN as u64,
         run: chained_spawn,
+    },
+    Workload {
+        name: "mpsc_bounded",
+        reps: 11,
+        ops: (MPSC_PRODUCERS * MPSC_SENDS) as u64,
+        run: mpsc_bounded,
+    },
+    Workload {
+        name: "mpsc_unbounded",
+        reps: 11,
+        ops: (MPSC_PRODUCERS * MPSC_SENDS) as u64,
+        run: mpsc_unbounded,
     },
     Workload {
         name: "mutex_contended",
@@ -148,6 +170,41 @@ fn yield_many(rt: &Runtime) {
     rx.recv().unwrap();
 }
 
+/// One task spawns 1,000 tasks; each makes two oneshot channels, spawns a partner that awaits
+/// the first and sends on the second, sends on the first, awaits the second, then counts down;
+/// the last signals the outside thread. (As in Tokio's own benches/rt_multi_threaded.rs, block_on
+/// only launches the spawning task; the main thread then waits on the std channel.)
+fn ping_pong(rt: &Runtime) {
+    let (cd, rx) = Countdown::new(PING_PONGS);
+    rt.block_on(async move {
+        tokio::spawn(async move {
+            for _ in 0..PING_PONGS {
+                let cd = cd.clone();
+                tokio::spawn(async move {
+                    let (ping_tx, ping_rx) = tokio::sync::oneshot::channel::<()>();
+                    let (pong_tx, pong_rx) = tokio::sync::oneshot::channel::<()>();
+                    tokio::spawn(async move {
+                        ping_rx
+                            .await
+                            .expect("ping_pong: the ping sender was dropped");
+                        pong_tx
+                            .send(())
+                            .expect("ping_pong: the pong receiver was dropped");
+                    });
+                    ping_tx
+                        .send(())
+                        .expect("ping_pong: the ping receiver was dropped");
+                    pong_rx
+                        .await
+                        .expect("ping_pong: the pong sender was dropped");
+                    cd.count_down();
+                });
+            }
+        });
+    });
+    rx.recv().unwrap();
+}
+
 /// Task `remaining` of the chain: the last one (remaining == 1) signals, every other one spawns
 /// the next.
 fn chain_link(done: mpsc::Sender<()>, remaining: usize) {
@@ -164,6 +221,64 @@ fn chained_spawn(rt: &Runtime) {
     let (tx, rx) = mpsc::channel();
     rt.spawn(async move { chain_link(tx, CHAIN_LEN) });
     rx.recv().unwrap();
+}
+
+/// Inside block_on, a tokio::sync::mpsc channel of capacity 1,024; 10 spawned producers each
+/// `send(i).await` 10,000 integers; the block_on body drops its own Sender and receives until
+/// `recv()` returns None (every producer has finished and dropped its Sender); check 100,000.
+fn mpsc_bounded(rt: &Runtime) {
+    let received = rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<usize>(MPSC_CAPACITY);
+        for _ in 0..MPSC_PRODUCERS {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                for i in 0..MPSC_SENDS {
+                    tx.send(i)
+                        .await
+                        .expect("mpsc_bounded: the receiver was dropped");
+                }
+            });
+        }
+        drop(tx);
+        let mut received = 0usize;
+        while rx.recv().await.is_some() {
+            received += 1;
+        }
+        received
+    });
+    assert_eq!(
+        received,
+        MPSC_PRODUCERS * MPSC_SENDS,
+        "mpsc_bounded: wrong number of received values"
+    );
+}
+
+/// The same with tokio::sync::mpsc::unbounded_channel (its `send` never waits, so it is not
+/// awaited).
+fn mpsc_unbounded(rt: &Runtime) {
+    let received = rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<usize>();
+        for _ in 0..MPSC_PRODUCERS {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                for i in 0..MPSC_SENDS {
+                    tx.send(i)
+                        .expect("mpsc_unbounded: the receiver was dropped");
+                }
+            });
+        }
+        drop(tx);
+        let mut received = 0usize;
+        while rx.recv().await.is_some() {
+            received += 1;
+        }
+        received
+    });
+    assert_eq!(
+        received,
+        MPSC_PRODUCERS * MPSC_SENDS,
+        "mpsc_unbounded: wrong number of received values"
+    );
 }
 
 /// Inside block_on, spawn 100 tasks that each lock one tokio::sync::Mutex (in an Arc) 1,000
