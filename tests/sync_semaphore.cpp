@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "tokio/test.hpp"
@@ -12,6 +14,7 @@
 namespace {
 
 using tokio::sync::AcquireError;
+using tokio::sync::OwnedSemaphorePermit;
 using tokio::sync::Semaphore;
 using tokio::sync::TryAcquireError;
 
@@ -183,6 +186,279 @@ TOKIO_TEST_ALL_FLAVORS(SyncSemaphore, NeverMoreHoldersThanPermits) {
   EXPECT_EQ(total.load(), 20L * 200);
   EXPECT_LE(peak.load(), 3);
   EXPECT_EQ(sem.available_permits(), 3u);
+}
+
+TEST(SyncSemaphore, NoPermitsIsFine) {
+  Semaphore sem(0);
+  EXPECT_EQ(sem.available_permits(), 0u);
+  EXPECT_FALSE(sem.try_acquire());
+}
+
+TEST(SyncSemaphore, MaxPermitsBoundary) {
+  Semaphore full(Semaphore::kMaxPermits);
+  EXPECT_EQ(full.available_permits(), Semaphore::kMaxPermits);
+  Semaphore almost(Semaphore::kMaxPermits - 1);
+  almost.add_permits(1);
+  EXPECT_EQ(almost.available_permits(), Semaphore::kMaxPermits);
+  EXPECT_THROW(almost.add_permits(1), std::length_error);
+  Semaphore empty(0);
+  empty.add_permits(Semaphore::kMaxPermits);
+  EXPECT_EQ(empty.available_permits(), Semaphore::kMaxPermits);
+}
+
+TEST(SyncSemaphore, MergeKeepsPermitsUntilTheMergedPermitDrops) {
+  Semaphore sem(3);
+  {
+    auto p1 = sem.try_acquire();
+    ASSERT_TRUE(p1);
+    EXPECT_EQ(sem.available_permits(), 2u);
+    auto p2 = sem.try_acquire_many(2);
+    ASSERT_TRUE(p2);
+    EXPECT_EQ(sem.available_permits(), 0u);
+    p1->merge(std::move(*p2));
+    EXPECT_EQ(p1->num_permits(), 3u);
+    EXPECT_EQ(p2->num_permits(), 0u);
+    { auto drop = std::move(*p2); }  // an emptied permit gives nothing back
+    EXPECT_EQ(sem.available_permits(), 0u);
+  }
+  EXPECT_EQ(sem.available_permits(), 3u);
+}
+
+TEST(SyncSemaphore, MergeOfUnrelatedPermitsThrows) {
+  Semaphore a(3), b(3);
+  auto p1 = a.try_acquire();
+  auto p2 = b.try_acquire();
+  ASSERT_TRUE(p1 && p2);
+  EXPECT_THROW(p1->merge(std::move(*p2)), std::logic_error);
+  EXPECT_EQ(p1->num_permits(), 1u);
+  EXPECT_EQ(p2->num_permits(), 1u);
+}
+
+TEST(SyncSemaphore, SplitHandsOutPartOfAPermit) {
+  Semaphore sem(5);
+  auto p = sem.try_acquire_many(5);
+  ASSERT_TRUE(p);
+  EXPECT_FALSE(p->split(6).has_value());
+  auto part = p->split(2);
+  ASSERT_TRUE(part.has_value());
+  EXPECT_EQ(part->num_permits(), 2u);
+  EXPECT_EQ(p->num_permits(), 3u);
+  part.reset();
+  EXPECT_EQ(sem.available_permits(), 2u);
+  { auto drop = std::move(*p); }
+  EXPECT_EQ(sem.available_permits(), 5u);
+}
+
+tokio::Task<void> take_and_drop(Semaphore* sem) {
+  auto permit = co_await sem->acquire();
+  EXPECT_TRUE(permit.has_value());
+}
+
+// Tokio's stress_test: many tasks take and give back one of five permits.
+TOKIO_TEST_ALL_FLAVORS(SyncSemaphore, StressLeavesAllPermits) {
+  Semaphore sem(5);
+  std::vector<tokio::JoinHandle<void>> handles;
+  for (int i = 0; i < 1000; ++i)
+    handles.push_back(tokio::spawn(take_and_drop(&sem)));
+  for (auto& h : handles)
+    co_await h;
+  EXPECT_EQ(sem.available_permits(), 5u);
+  auto all = sem.try_acquire_many(5);
+  EXPECT_TRUE(all);
+  EXPECT_FALSE(sem.try_acquire());
+}
+
+// ---- Owned permits (Tokio's sync_semaphore_owned.rs) ----
+
+TEST(SyncSemaphoreOwned, TryAcquire) {
+  auto sem = std::make_shared<Semaphore>(1);
+  {
+    auto p1 = Semaphore::try_acquire_owned(sem);
+    ASSERT_TRUE(p1);
+    EXPECT_EQ(p1->semaphore(), sem);
+    auto p2 = Semaphore::try_acquire_owned(sem);
+    ASSERT_FALSE(p2);
+    EXPECT_EQ(p2.error(), TryAcquireError::NoPermits);
+  }
+  EXPECT_TRUE(Semaphore::try_acquire_owned(sem));
+}
+
+TEST(SyncSemaphoreOwned, TryAcquireMany) {
+  auto sem = std::make_shared<Semaphore>(42);
+  {
+    auto p1 = Semaphore::try_acquire_many_owned(sem, 42);
+    ASSERT_TRUE(p1);
+    EXPECT_FALSE(Semaphore::try_acquire_owned(sem));
+  }
+  auto p3 = Semaphore::try_acquire_many_owned(sem, 32);
+  EXPECT_TRUE(p3);
+  auto p4 = Semaphore::try_acquire_many_owned(sem, 10);
+  EXPECT_TRUE(p4);
+  EXPECT_FALSE(Semaphore::try_acquire_owned(sem));
+}
+
+TEST(SyncSemaphoreOwned, TryAcquireOnClosed) {
+  auto sem = std::make_shared<Semaphore>(1);
+  sem->close();
+  auto p = Semaphore::try_acquire_owned(sem);
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(), TryAcquireError::Closed);
+}
+
+TEST(SyncSemaphoreOwned, NullSemaphoreThrows) {
+  std::shared_ptr<Semaphore> none;
+  EXPECT_THROW((void)Semaphore::try_acquire_owned(none), std::logic_error);
+  EXPECT_THROW((void)Semaphore::acquire_owned(none), std::logic_error);
+}
+
+TOKIO_TEST_ALL_FLAVORS(SyncSemaphoreOwned, Acquire) {
+  auto sem = std::make_shared<Semaphore>(1);
+  auto p1 = Semaphore::try_acquire_owned(sem);
+  TOKIO_CO_ASSERT(p1);
+  auto j = tokio::spawn([sem]() -> tokio::Task<void> {
+    auto p2 = co_await Semaphore::acquire_owned(sem);
+    EXPECT_TRUE(p2.has_value());
+  });
+  { auto drop = std::move(*p1); }
+  co_await j;
+  EXPECT_EQ(sem->available_permits(), 1u);
+}
+
+TOKIO_TEST_ALL_FLAVORS(SyncSemaphoreOwned, AcquireMany) {
+  auto sem = std::make_shared<Semaphore>(42);
+  auto permit32 = Semaphore::try_acquire_many_owned(sem, 32);
+  TOKIO_CO_ASSERT(permit32);
+  auto got10 = std::make_shared<tokio::sync::Notify>();
+  auto j = tokio::spawn([sem, got10]() -> tokio::Task<void> {
+    auto p10 = co_await Semaphore::acquire_many_owned(sem, 10);
+    EXPECT_TRUE(p10.has_value());
+    got10->notify_one();
+    auto p32 = co_await Semaphore::acquire_many_owned(sem, 32);  // needs permit32 back
+    EXPECT_TRUE(p32.has_value());
+  });
+  co_await got10->notified();
+  { auto drop = std::move(*permit32); }
+  co_await j;
+  EXPECT_EQ(sem->available_permits(), 42u);
+}
+
+TOKIO_TEST_ALL_FLAVORS(SyncSemaphoreOwned, AddPermits) {
+  auto sem = std::make_shared<Semaphore>(0);
+  auto j = tokio::spawn([sem]() -> tokio::Task<void> {
+    auto p = co_await Semaphore::acquire_owned(sem);
+    EXPECT_TRUE(p.has_value());
+  });
+  sem->add_permits(1);
+  co_await j;
+}
+
+TEST(SyncSemaphoreOwned, Forget) {
+  auto sem = std::make_shared<Semaphore>(1);
+  {
+    auto p = Semaphore::try_acquire_owned(sem);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(sem->available_permits(), 0u);
+    p->forget();
+    EXPECT_EQ(sem->available_permits(), 0u);
+  }
+  EXPECT_EQ(sem->available_permits(), 0u);
+  EXPECT_FALSE(Semaphore::try_acquire_owned(sem));
+}
+
+TEST(SyncSemaphoreOwned, MergeAndSplit) {
+  auto sem = std::make_shared<Semaphore>(3);
+  {
+    auto p1 = Semaphore::try_acquire_owned(sem);
+    ASSERT_TRUE(p1);
+    EXPECT_EQ(sem->available_permits(), 2u);
+    auto p2 = Semaphore::try_acquire_many_owned(sem, 2);
+    ASSERT_TRUE(p2);
+    EXPECT_EQ(sem->available_permits(), 0u);
+    p1->merge(std::move(*p2));
+    EXPECT_EQ(p1->num_permits(), 3u);
+    EXPECT_EQ(sem->available_permits(), 0u);
+    auto part = p1->split(1);
+    ASSERT_TRUE(part.has_value());
+    EXPECT_EQ(part->semaphore(), sem);
+    part.reset();
+    EXPECT_EQ(sem->available_permits(), 1u);
+    EXPECT_FALSE(p1->split(3).has_value());
+  }
+  EXPECT_EQ(sem->available_permits(), 3u);
+}
+
+TEST(SyncSemaphoreOwned, MergeOfUnrelatedPermitsThrows) {
+  auto a = std::make_shared<Semaphore>(3);
+  auto b = std::make_shared<Semaphore>(3);
+  auto p1 = Semaphore::try_acquire_owned(a);
+  auto p2 = Semaphore::try_acquire_owned(b);
+  ASSERT_TRUE(p1 && p2);
+  EXPECT_THROW(p1->merge(std::move(*p2)), std::logic_error);
+}
+
+TEST(SyncSemaphoreOwned, PermitKeepsTheSemaphoreAlive) {
+  auto sem = std::make_shared<Semaphore>(2);
+  std::weak_ptr<Semaphore> weak = sem;
+  auto p = Semaphore::try_acquire_owned(sem);
+  ASSERT_TRUE(p);
+  sem.reset();
+  EXPECT_FALSE(weak.expired());
+  EXPECT_EQ(weak.lock()->available_permits(), 1u);
+  { auto drop = std::move(*p); }
+  EXPECT_TRUE(weak.expired());
+}
+
+tokio::Task<void> take_owned_and_drop(std::shared_ptr<Semaphore> sem) {
+  auto permit = co_await Semaphore::acquire_owned(std::move(sem));
+  EXPECT_TRUE(permit.has_value());
+}
+
+TOKIO_TEST_ALL_FLAVORS(SyncSemaphoreOwned, StressLeavesAllPermits) {
+  auto sem = std::make_shared<Semaphore>(5);
+  std::vector<tokio::JoinHandle<void>> handles;
+  for (int i = 0; i < 1000; ++i)
+    handles.push_back(tokio::spawn(take_owned_and_drop(sem)));
+  for (auto& h : handles)
+    co_await h;
+  EXPECT_EQ(sem->available_permits(), 5u);
+  EXPECT_EQ(sem.use_count(), 1);
+}
+
+tokio::Task<int> acquire_owned_then(std::shared_ptr<Semaphore> sem, int value) {
+  auto permit = co_await Semaphore::acquire_owned(std::move(sem));
+  co_return value;
+}
+
+TOKIO_TEST(SyncSemaphoreOwned, CancelledAcquireLeavesNoGhostWaiter) {
+  auto sem = std::make_shared<Semaphore>(0);
+  auto result = co_await tokio::select_biased(acquire_owned_then(sem, 1), ready_int(2));
+  EXPECT_EQ(result.index(), 1u);
+  EXPECT_EQ(sem.use_count(), 1) << "the cancelled acquire kept its reference";
+  auto waiter = tokio::spawn(acquire_owned_then(sem, 3));
+  for (int k = 0; k < 3; ++k)
+    co_await tokio::task::yield_now();
+  waiter.abort();
+  try {
+    (void)co_await waiter;
+  } catch (const tokio::task::JoinError& e) {
+    EXPECT_TRUE(e.is_cancelled());
+  }
+  sem->add_permits(1);
+  EXPECT_EQ(sem->available_permits(), 1u);
+  auto p = co_await Semaphore::acquire_owned(sem);
+  EXPECT_TRUE(p.has_value());
+}
+
+TOKIO_TEST_ALL_FLAVORS(SyncSemaphoreOwned, CloseWakesOwnedWaiters) {
+  auto sem = std::make_shared<Semaphore>(0);
+  auto j = tokio::spawn([sem]() -> tokio::Task<bool> {
+    auto p = co_await Semaphore::acquire_owned(sem);
+    co_return !p.has_value() && p.error() == AcquireError{};
+  });
+  for (int k = 0; k < 3; ++k)
+    co_await tokio::task::yield_now();
+  sem->close();
+  EXPECT_TRUE(co_await j);
 }
 
 }  // namespace
