@@ -119,7 +119,7 @@ tokio::Task<void> rwlock_hammer(RwLock<Pair>* lock, Occupancy* occ, int id, int 
 TOKIO_TEST(StressSyncLocks, RwLockReadersAndWriters, .flavor = kMulti, .worker_threads = 4) {
   RwLock<Pair> lock;
   Occupancy occ;
-  constexpr int kTasks = 16, kRounds = 150;
+  constexpr int kTasks = 16, kRounds = 500;
   std::vector<tokio::JoinHandle<void>> handles;
   for (int t = 0; t < kTasks; ++t)
     handles.push_back(tokio::spawn(rwlock_hammer(&lock, &occ, t + 1, kRounds)));
@@ -140,7 +140,7 @@ TOKIO_TEST(StressSyncLocks, RwLockWithFewReaders, .flavor = kMulti, .worker_thre
   for (int t = 0; t < 12; ++t)
     handles.push_back(tokio::spawn([lock, &occ, t]() -> tokio::Task<void> {
       Rng rng(t + 100);
-      for (int i = 0; i < 100; ++i) {
+      for (int i = 0; i < 300; ++i) {
         if (rng.next() % 3 == 0) {
           auto w = co_await RwLock<Pair>::write_owned(lock);
           enter_write(occ);
@@ -272,9 +272,9 @@ TOKIO_TEST(StressSyncLocks, CancellationStormLosesNoPermit, .flavor = kMulti, .w
   Storm s;
   std::vector<tokio::JoinHandle<void>> workers;
   for (int t = 0; t < 12; ++t)
-    workers.push_back(tokio::spawn(storm_worker(&s, t + 1, 60)));
+    workers.push_back(tokio::spawn(storm_worker(&s, t + 1, 200)));
   // Meanwhile: tasks that queue on (or take) a lock and are aborted at some point.
-  for (int round = 0; round < 40; ++round) {
+  for (int round = 0; round < 100; ++round) {
     std::vector<tokio::JoinHandle<void>> doomed;
     for (int k = 0; k < 4; ++k)
       doomed.push_back(tokio::spawn(wait_forever_on(&s, (round + k) % 4)));
@@ -326,7 +326,7 @@ TOKIO_TEST(StressSyncLocks, OwnedSemaphoreAbortsLoseNoPermit, .flavor = kMulti,
   for (int t = 0; t < 24; ++t)
     handles.push_back(tokio::spawn([sem, &inside, t]() -> tokio::Task<void> {
       Rng rng(t + 40);
-      for (int i = 0; i < 40; ++i) {
+      for (int i = 0; i < 150; ++i) {
         const std::size_t n = 1 + rng.next() % kPermits;
         auto p = co_await Semaphore::acquire_many_owned(sem, n);
         if (!p) continue;
@@ -372,7 +372,7 @@ tokio::Task<int> racing_get(OnceCell<int>* cell, std::atomic<int>* inits, int id
 }
 
 TOKIO_TEST(StressSyncLocks, OnceCellRaceHasOneWinner, .flavor = kMulti, .worker_threads = 4) {
-  constexpr int kCells = 40, kCallers = 8;
+  constexpr int kCells = 150, kCallers = 8;
   for (int c = 0; c < kCells; ++c) {
     OnceCell<int> cell;
     std::atomic<int> inits{0};
@@ -415,7 +415,7 @@ tokio::Task<int> flaky_get(OnceCell<int>* cell, std::atomic<int>* successes, int
 
 TOKIO_TEST(StressSyncLocks, OnceCellFailuresAndCancellations, .flavor = kMulti,
            .worker_threads = 4) {
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 60; ++round) {
     OnceCell<int> cell;
     std::atomic<int> successes{0};
     std::vector<tokio::JoinHandle<int>> handles;
@@ -442,7 +442,7 @@ TOKIO_TEST(StressSyncLocks, OnceCellFailuresAndCancellations, .flavor = kMulti,
 
 TOKIO_TEST(StressSyncLocks, BarrierGenerationsOnManyThreads, .flavor = kMulti,
            .worker_threads = 4) {
-  constexpr int kParties = 16, kRounds = 60;
+  constexpr int kParties = 16, kRounds = 200;
   Barrier barrier(kParties);
   std::atomic<int> leaders{0};
   std::atomic<int> arrivals{0};
