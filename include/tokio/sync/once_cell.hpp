@@ -142,7 +142,7 @@ class OnceCell {
     op.keep();
     PermitGuard permit{sem_};
     auto task = f();
-    U value = co_await task;
+    T value = co_await task;  // converted (or copied, for a Task<T&>) here
     set_value(std::move(value));
     permit.forget();
     co_return storage_.value;
