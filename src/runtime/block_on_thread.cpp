@@ -19,13 +19,23 @@ constinit thread_local const ThreadScheduler* tl_polling = nullptr;
 
 // Owned by the root through Header::keep_alive so that a wake that arrives after the loop
 // returned (from a thread that still holds a clone of the waker) touches live memory.
-struct ThreadScheduler final : Scheduler {
+struct ThreadScheduler final : Scheduler, std::enable_shared_from_this<ThreadScheduler> {
   Parker parker{nullptr};
   std::atomic<bool> notified{true};
 
   void schedule(Header*, bool) noexcept override {
+    // The driving thread itself (a yield in the body) is awake: no unpark needed.
+    if (tl_polling == this) {
+      notified.store(true, std::memory_order_release);
+      return;
+    }
+    // Once `notified` is raised the driving thread may finish its root and exit, destroying
+    // its thread-local reference to this scheduler, while unpark() still runs here: hold a
+    // reference of our own from before the store (until then the pending notification keeps
+    // the root, and through keep_alive this scheduler, alive).
+    const auto self = shared_from_this();
     notified.store(true, std::memory_order_release);
-    if (tl_polling != this) parker.unpark();
+    parker.unpark();
   }
   bool release(Header*) noexcept override { return false; }
 };

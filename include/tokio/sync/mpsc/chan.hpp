@@ -30,6 +30,7 @@
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/spin_mutex.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/sync/notify.hpp"
 #include "tokio/task/task.hpp"
@@ -238,7 +239,7 @@ class Chan {
   std::atomic<bool> closed_flag_{false};  // mirrors rx_closed_ for lock-free is_closed()
   tokio::sync::Notify closed_notify_;     // wakes Sender::closed() waiters
 
-  std::mutex mutex_;
+  SpinMutex mutex_;
   std::vector<T> queue_;
   Waker rx_waker_;
   Header* rx_waker_task_ = nullptr;

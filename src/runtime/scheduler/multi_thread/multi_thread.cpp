@@ -22,14 +22,23 @@ struct RootScheduler;
 // The root scheduler whose block_on loop runs on this thread (it is not parked while it runs).
 constinit thread_local const RootScheduler* tl_driving_root = nullptr;
 
-struct RootScheduler final : Scheduler {
+struct RootScheduler final : Scheduler, std::enable_shared_from_this<RootScheduler> {
   Parker parker{nullptr};
   std::atomic<bool> notified{true};  // the root starts with its first notification
 
   void schedule(Header*, bool) noexcept override {
+    // The driving thread itself (a yield in the body) is awake: no unpark needed.
+    if (tl_driving_root == this) {
+      notified.store(true, std::memory_order_release);
+      return;
+    }
+    // Once `notified` is raised the driving thread may finish its root and exit, destroying
+    // its thread-local reference to this scheduler, while unpark() still runs here: hold a
+    // reference of our own from before the store (until then the pending notification keeps
+    // the root, and through keep_alive this scheduler, alive).
+    const auto self = shared_from_this();
     notified.store(true, std::memory_order_release);
-    // The block_on thread itself (a yield in the body) is awake: no unpark needed.
-    if (tl_driving_root != this) parker.unpark();
+    parker.unpark();
   }
   bool release(Header*) noexcept override { return false; }
 };
