@@ -22,6 +22,7 @@ constexpr int kSpawnMany = 10'000;
 constexpr int kYieldTasks = 200;
 constexpr int kYieldCount = 1'000;
 constexpr int kChainLen = 1'000;
+constexpr int kPingPongs = 1'000;
 constexpr int kTimerCancelOps = 100'000;
 constexpr int kSleepTasks = 10'000;
 constexpr int kMutexTasks = 100;
@@ -29,6 +30,12 @@ constexpr int kMutexLocks = 1'000;
 constexpr int kMpscProducers = 10;
 constexpr int kMpscPerProducer = 10'000;
 constexpr std::size_t kMpscCapacity = 1'024;
+
+// Reports a workload whose result is wrong and exits (the figures would be meaningless).
+[[noreturn]] void fail(const char* workload, const char* what) {
+  std::fprintf(stderr, "tokio_bench: %s: %s\n", workload, what);
+  std::exit(1);
+}
 
 // One-shot signal to the measuring thread (the analog of a std sync channel).
 class Signal {
@@ -82,6 +89,38 @@ void spawn_many_remote(tokio::runtime::Runtime& rt, Signal& signal) {
   signal.wait();
 }
 
+// ping_pong: one task spawns 1,000 tasks; each makes two oneshot channels, spawns a partner
+// that awaits the first and sends on the second, sends on the first, awaits the second, and
+// counts down; the last signals.
+tokio::Task<void> pong(tokio::sync::oneshot::Receiver<int> ping,
+                       tokio::sync::oneshot::Sender<int> pong) {
+  auto value = co_await std::move(ping);
+  if (!value) fail("ping_pong", "the ping sender was dropped");
+  if (!pong.send(*value)) fail("ping_pong", "the pong receiver was dropped");
+}
+
+tokio::Task<void> ping(Countdown* countdown) {
+  auto [ping_tx, ping_rx] = tokio::sync::oneshot::channel<int>();
+  auto [pong_tx, pong_rx] = tokio::sync::oneshot::channel<int>();
+  (void)tokio::spawn(pong(std::move(ping_rx), std::move(pong_tx)));
+  if (!ping_tx.send(1)) fail("ping_pong", "the ping receiver was dropped");
+  auto value = co_await std::move(pong_rx);
+  if (!value) fail("ping_pong", "the pong sender was dropped");
+  countdown->hit();
+}
+
+tokio::Task<void> spawn_pings(Countdown* countdown) {
+  for (int i = 0; i < kPingPongs; ++i)
+    (void)tokio::spawn(ping(countdown));
+  co_return;
+}
+
+void ping_pong(tokio::runtime::Runtime& rt, Signal& signal) {
+  Countdown countdown{kPingPongs, &signal};
+  (void)rt.spawn(spawn_pings(&countdown));
+  signal.wait();
+}
+
 tokio::Task<void> yielder(Countdown* countdown) {
   for (int i = 0; i < kYieldCount; ++i)
     co_await tokio::task::yield_now();
@@ -107,12 +146,6 @@ tokio::Task<void> chain(int remaining, Signal* signal) {
 void chained_spawn(tokio::runtime::Runtime& rt, Signal& signal) {
   (void)rt.spawn(chain(kChainLen - 1, &signal));  // this task plus 999 spawned ones
   signal.wait();
-}
-
-// Reports a workload whose result is wrong and exits (the figures would be meaningless).
-[[noreturn]] void fail(const char* workload, const char* what) {
-  std::fprintf(stderr, "tokio_bench: %s: %s\n", workload, what);
-  std::exit(1);
 }
 
 tokio::Task<int> ready_value() {
@@ -239,6 +272,7 @@ constexpr Workload kWorkloads[] = {
     {"spawn_many_local", 21, kSpawnMany, &spawn_many_local},
     {"spawn_many_remote", 21, kSpawnMany, &spawn_many_remote},
     {"yield_many", 11, double(kYieldTasks) * kYieldCount, &yield_many},
+    {"ping_pong", 21, kPingPongs, &ping_pong},
     {"chained_spawn", 21, kChainLen, &chained_spawn},
     {"mpsc_bounded", 11, double(kMpscProducers) * kMpscPerProducer, &mpsc_bounded},
     {"mpsc_unbounded", 11, double(kMpscProducers) * kMpscPerProducer, &mpsc_unbounded},
