@@ -385,6 +385,10 @@ class Receiver {
     Receiver& rx_;
   };
 
+  /// `co_await rx` / `co_await std::move(rx)`: waits for the value (see the class comment).
+  /// The Receiver must stay alive until the await completes; it is terminated afterwards.
+  ///
+  /// Errors: throws std::logic_error when the Receiver is terminated or moved from.
   Awaiter operator co_await() & { return Awaiter(checked()); }
   Awaiter operator co_await() && { return Awaiter(checked()); }
 
