@@ -1,5 +1,7 @@
 #include "runtime/scheduler/owned_tasks.hpp"
 
+#include <mutex>
+
 namespace tokio::detail {
 
 bool OwnedTasks::bind(Header* task) noexcept {

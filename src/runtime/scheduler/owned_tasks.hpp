@@ -1,16 +1,16 @@
 // OwnedTasks: every live task of a runtime, so that shutdown can reach and cancel each one.
 //
-// Sharded by task id; each shard is an intrusive doubly linked list under its own mutex (the
-// Header's owned_prev/owned_next/in_owned_list fields are only touched under that mutex).
+// Sharded by task id; each shard is an intrusive doubly linked list under its own SpinMutex
+// (the Header's owned_prev/owned_next/in_owned_list fields are only touched under it).
 // The list holds one reference per task, dropped by whoever unlinks it: release() on completion,
 // or close_and_shutdown_all() on shutdown.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
-#include <mutex>
 
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/spin_mutex.hpp"
 
 namespace tokio::detail {
 
@@ -29,7 +29,7 @@ class OwnedTasks {
  private:
   static constexpr std::size_t kShards = 32;
   struct alignas(64) Shard {
-    std::mutex mutex;
+    SpinMutex mutex;  // held for a few pointer writes only
     Header* head = nullptr;
   };
   Shard& shard_of(const Header* task) noexcept { return shards_[task->id % kShards]; }
