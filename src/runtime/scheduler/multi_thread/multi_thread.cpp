@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "runtime/enter.hpp"
+#include "runtime/root_driver.hpp"
 #include "runtime/scheduler/multi_thread/worker_context.hpp"
 #include "runtime/task/state.hpp"
 
@@ -14,34 +15,6 @@ std::size_t default_workers() {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : n;
 }
-
-// The scheduler of a block_on root on the multi-thread runtime: the root is polled by the
-// thread inside block_on, which sleeps on its own Parker (never the driver: the workers own
-// that). Owned by the root through Header::keep_alive so that a late wake stays safe.
-struct RootScheduler;
-// The root scheduler whose block_on loop runs on this thread (it is not parked while it runs).
-constinit thread_local const RootScheduler* tl_driving_root = nullptr;
-
-struct RootScheduler final : Scheduler, std::enable_shared_from_this<RootScheduler> {
-  Parker parker{nullptr};
-  std::atomic<bool> notified{true};  // the root starts with its first notification
-
-  void schedule(Header*, bool) noexcept override {
-    // The driving thread itself (a yield in the body) is awake: no unpark needed.
-    if (tl_driving_root == this) {
-      notified.store(true, std::memory_order_release);
-      return;
-    }
-    // Once `notified` is raised the driving thread may finish its root and exit, destroying
-    // its thread-local reference to this scheduler, while unpark() still runs here: hold a
-    // reference of our own from before the store (until then the pending notification keeps
-    // the root, and through keep_alive this scheduler, alive).
-    const auto self = shared_from_this();
-    notified.store(true, std::memory_order_release);
-    parker.unpark();
-  }
-  bool release(Header*) noexcept override { return false; }
-};
 
 }  // namespace
 
@@ -121,34 +94,8 @@ void MultiThread::schedule_remote(Header* task) noexcept {
 
 void MultiThread::block_on(Header* root) {
   EnterRuntime enter(this, root);  // first: a rejected nested call must not touch the scheduler
-  // One root scheduler per thread, reused by every block_on on it. Reuse is safe: when a root
-  // completes no notification is outstanding (at most one exists at a time and the final poll
-  // consumed it), so a previous root can only leave behind the tail of an unpark() call, which
-  // at worst makes the next park() return early. keep_alive covers the thread's exit.
-  thread_local std::shared_ptr<RootScheduler> cached;
-  if (!cached) cached = std::make_shared<RootScheduler>();
-  auto& scheduler = *cached;
-  scheduler.notified.store(true, std::memory_order_relaxed);
-  root->scheduler = &scheduler;
   root->id = 0;
-  root->keep_alive = cached;
-  const RootScheduler* saved_root = std::exchange(tl_driving_root, &scheduler);
-  struct Restore {
-    const RootScheduler* saved;
-    ~Restore() { tl_driving_root = saved; }
-  } restore{saved_root};
-
-  for (;;) {
-    if (scheduler.notified.load(std::memory_order_acquire)) {
-      // Plain store, no exchange: while this notification is unconsumed the root's NOTIFIED bit
-      // is set, so no other thread can submit (and raise the flag) before task_run clears it.
-      scheduler.notified.store(false, std::memory_order_relaxed);
-      task_run(root);
-      if (task_is_complete(root)) return;
-      continue;
-    }
-    scheduler.parker.park();
-  }
+  drive_root(root);  // the workers own the driver: this thread sleeps on a parker of its own
 }
 
 void MultiThread::block_in_place(void (*f)(void*), void* arg) {

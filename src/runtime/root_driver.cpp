@@ -1,25 +1,27 @@
-// block_on_thread: the driver loop of the blocking_* calls. The root is the only task; its
-// scheduler records the notification and unparks the thread, exactly like a block_on root of
-// the multi-thread runtime but with no runtime entered.
-#include "tokio/detail/block_on_thread.hpp"
+// Driving a root task on the calling thread: the loop of the multi-thread runtime's block_on
+// (its workers own the driver, so the calling thread sleeps on a parker of its own) and of the
+// blocking_* calls (no runtime at all). The root is the only task polled here; its scheduler
+// records the notification and unparks the thread.
+#include "runtime/root_driver.hpp"
 
 #include <memory>
 #include <string>
 
 #include "runtime/driver/parker.hpp"
 #include "runtime/enter.hpp"
+#include "tokio/detail/block_on_thread.hpp"
 
 namespace tokio::detail {
 
 namespace {
 
-struct ThreadScheduler;
+struct RootScheduler;
 // The scheduler whose loop runs on this thread right now (it needs no unpark to see a wake).
-constinit thread_local const ThreadScheduler* tl_polling = nullptr;
+constinit thread_local const RootScheduler* tl_polling = nullptr;
 
 // Owned by the root through Header::keep_alive so that a wake that arrives after the loop
 // returned (from a thread that still holds a clone of the waker) touches live memory.
-struct ThreadScheduler final : Scheduler, std::enable_shared_from_this<ThreadScheduler> {
+struct RootScheduler final : Scheduler, std::enable_shared_from_this<RootScheduler> {
   Parker parker{nullptr};
   std::atomic<bool> notified{true};
 
@@ -42,26 +44,18 @@ struct ThreadScheduler final : Scheduler, std::enable_shared_from_this<ThreadSch
 
 }  // namespace
 
-void block_on_thread(Header* root, const char* what) {
-  if (tl_driving) {
-    task_shutdown(root);
-    task_drop_ref(root);
-    throw std::logic_error(std::string(what) +
-                           " called from a thread that drives a runtime (a task or a block_on "
-                           "body), where blocking would stall other tasks: co_await the async "
-                           "form instead, or call it from task::spawn_blocking or a plain thread");
-  }
+void drive_root(Header* root) {
   // One scheduler per thread, reused: when a root completes no notification is outstanding,
   // so a previous root can leave behind at most the tail of an unpark() (an early wake-up).
-  thread_local std::shared_ptr<ThreadScheduler> cached;
-  if (!cached) cached = std::make_shared<ThreadScheduler>();
+  thread_local std::shared_ptr<RootScheduler> cached;
+  if (!cached) cached = std::make_shared<RootScheduler>();
   auto& scheduler = *cached;
   scheduler.notified.store(true, std::memory_order_relaxed);
   root->scheduler = &scheduler;
   root->keep_alive = cached;
-  const ThreadScheduler* saved = std::exchange(tl_polling, &scheduler);
+  const RootScheduler* saved = std::exchange(tl_polling, &scheduler);
   struct Restore {
-    const ThreadScheduler* saved;
+    const RootScheduler* saved;
     ~Restore() { tl_polling = saved; }
   } restore{saved};
   for (;;) {
@@ -75,6 +69,18 @@ void block_on_thread(Header* root, const char* what) {
     }
     scheduler.parker.park();
   }
+}
+
+void block_on_thread(Header* root, const char* what) {
+  if (tl_driving) {
+    task_shutdown(root);
+    task_drop_ref(root);
+    throw std::logic_error(std::string(what) +
+                           " called from a thread that drives a runtime (a task or a block_on "
+                           "body), where blocking would stall other tasks: co_await the async "
+                           "form instead, or call it from task::spawn_blocking or a plain thread");
+  }
+  drive_root(root);
 }
 
 }  // namespace tokio::detail
