@@ -411,4 +411,49 @@ TOKIO_TEST_ALL_FLAVORS(SyncMpsc, ManyProducersAcrossTasks) {
   EXPECT_EQ(count, 8000);
 }
 
+// Regression: a reservation that was granted, then cancelled after the receiver closed, must
+// give its capacity back and wake the receiver waiting for the last outstanding permit.
+TOKIO_TEST_ALL_FLAVORS(SyncMpsc, CancelledGrantedReservationAfterCloseLetsTheReceiverFinish) {
+  auto [tx, rx] = mpsc::channel<int>(1);
+  auto held = tx.try_reserve();
+  TOKIO_CO_ASSERT(held);
+  auto waiter = tokio::spawn([](mpsc::Sender<int> tx) -> tokio::Task<void> {
+    auto permit = co_await tx.reserve();
+    (void)permit;
+  }(tx));
+  co_await tokio::task::yield_now();  // let it queue behind the held permit
+  { auto drop = std::move(*held); }   // grants the capacity to the waiter
+  rx.close();
+  waiter.abort();
+  EXPECT_EQ(co_await rx.recv(), std::nullopt);  // tx is alive: only "idle" can end it
+  EXPECT_EQ(rx.capacity(), 1u);
+  try {
+    co_await waiter;
+  } catch (const tokio::task::JoinError&) {
+  }
+}
+
+// Regression: a Permit counts as a sender, so the receiver does not report the end while a
+// value may still come through it.
+TOKIO_TEST_ALL_FLAVORS(SyncMpsc, PermitOutlivingEverySenderKeepsTheChannelOpen) {
+  auto [tx, rx] = mpsc::channel<int>(2);
+  auto permit = tx.try_reserve();
+  TOKIO_CO_ASSERT(permit);
+  { auto drop = std::move(tx); }
+  EXPECT_TRUE(co_await recv_is_pending(&rx));
+  permit->send(42);
+  EXPECT_EQ(co_await rx.recv(), std::optional<int>(42));
+  EXPECT_EQ(co_await rx.recv(), std::nullopt);
+}
+
+// Regression: the Task of Sender::closed() keeps the channel's state alive when spawned.
+TOKIO_TEST_ALL_FLAVORS(SyncMpsc, SpawnedClosedOutlivesTheHandles) {
+  auto [tx, rx] = mpsc::channel<int>(1);
+  auto watcher = tokio::spawn(tx.closed());
+  co_await tokio::task::yield_now();
+  { auto drop = std::move(tx); }
+  { auto drop = std::move(rx); }
+  co_await watcher;
+}
+
 }  // namespace

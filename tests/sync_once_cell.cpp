@@ -293,4 +293,22 @@ TOKIO_TEST(SyncOnceCell, InitialiserThatThrowsBeforeItsTaskReleasesThePermit) {
   EXPECT_TRUE(cell.set(3)) << "the permit was lost";
 }
 
+// Regression: set() whose value's move constructor throws leaves the cell usable.
+struct ThrowsOnMove {
+  int value;
+  bool fail;
+  ThrowsOnMove(int v, bool f) : value(v), fail(f) {}
+  ThrowsOnMove(ThrowsOnMove&& other) : value(other.value), fail(other.fail) {
+    if (fail) throw std::runtime_error("move failed");
+  }
+};
+TEST(SyncOnceCell, SetWithAThrowingMoveGivesTheTurnBack) {
+  OnceCell<ThrowsOnMove> cell;
+  EXPECT_THROW((void)cell.set(ThrowsOnMove(1, true)), std::runtime_error);
+  EXPECT_FALSE(cell.initialized());
+  EXPECT_TRUE(cell.set(ThrowsOnMove(2, false)));
+  ASSERT_NE(cell.get(), nullptr);
+  EXPECT_EQ(cell.get()->value, 2);
+}
+
 }  // namespace

@@ -534,4 +534,24 @@ TEST(SyncOneshot, OverAlignedValues) {
   EXPECT_EQ(v->v, 4);
 }
 
+// Regression: a closed() wait that is polled again after the same Sender sent (another branch
+// of a join) completes instead of touching the released channel.
+tokio::Task<int> wait_closed(oneshot::Sender<int>* tx) {
+  auto closed = tx->closed();
+  co_await closed;
+  co_return 1;
+}
+tokio::Task<int> send_then_yield(oneshot::Sender<int>* tx) {
+  co_await tokio::task::yield_now();  // the other branch is waiting by now
+  EXPECT_TRUE(tx->send(5));
+  co_await tokio::task::yield_now();  // re-polls the join, and with it the closed() wait
+  co_return 2;
+}
+TOKIO_TEST_ALL_FLAVORS(SyncOneshot, ClosedWaitEndsWhenTheSenderSentMeanwhile) {
+  auto [tx, rx] = oneshot::channel<int>();
+  auto [a, b] = co_await tokio::join(wait_closed(&tx), send_then_yield(&tx));
+  EXPECT_EQ(a + b, 3);
+  EXPECT_EQ(*co_await rx, 5);
+}
+
 }  // namespace

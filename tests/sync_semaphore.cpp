@@ -461,4 +461,29 @@ TOKIO_TEST_ALL_FLAVORS(SyncSemaphoreOwned, CloseWakesOwnedWaiters) {
   EXPECT_TRUE(co_await j);
 }
 
+// Regression: acquiring zero permits from a closed semaphore is refused, as in Tokio.
+TOKIO_TEST(SyncSemaphore, AcquireZeroFromAClosedSemaphoreFails) {
+  Semaphore sem(1);
+  EXPECT_TRUE(co_await sem.acquire_many(0));
+  sem.close();
+  EXPECT_FALSE(co_await sem.acquire_many(0));
+}
+
+// Regression: an acquisition cut off by close() after it was partly served gives the permits
+// it had been assigned back, so that the count stays whole.
+TOKIO_TEST(SyncSemaphore, CloseKeepsPartlyAssignedPermitsCounted) {
+  Semaphore sem(1);
+  auto one = sem.try_acquire();
+  TOKIO_CO_ASSERT(one);
+  auto waiter = tokio::spawn([](Semaphore* sem) -> tokio::Task<bool> {
+    co_return bool(co_await sem->acquire_many(3));
+  }(&sem));
+  co_await tokio::task::yield_now();  // queued for 3
+  sem.add_permits(1);                 // one of its 3 assigned
+  sem.close();
+  EXPECT_FALSE(co_await waiter);
+  { auto drop = std::move(*one); }
+  EXPECT_EQ(sem.available_permits(), 2u);  // `one`'s, and the added one the waiter gave back
+}
+
 }  // namespace

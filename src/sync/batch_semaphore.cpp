@@ -95,6 +95,7 @@ void BatchSemaphore::close() noexcept {
     closed_.store(true, std::memory_order_release);
     while (Waiter* w = head_) {
       unlink_locked(*w);
+      w->closed_out = true;
       wake.push_back(std::move(w->waker));
     }
   }
@@ -112,7 +113,10 @@ BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Head
     std::lock_guard lock(mutex_);
     if (w.done.load(std::memory_order_relaxed)) return Poll::Ready;
     if (closed_.load(std::memory_order_relaxed)) {
-      if (w.queued) unlink_locked(w);
+      if (w.queued) {
+        unlink_locked(w);
+        w.closed_out = true;
+      }
       return Poll::Closed;
     }
     if (w.queued) {
@@ -164,23 +168,29 @@ BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Head
   return result;
 }
 
-void BatchSemaphore::cancel(Waiter& w, std::size_t n) noexcept {
+std::size_t BatchSemaphore::cancel(Waiter& w, std::size_t n) noexcept {
   auto& wake = wake_list();
+  std::size_t assigned = 0;
   {
     std::lock_guard lock(mutex_);
-    std::size_t assigned = 0;
     if (w.queued) {
       unlink_locked(w);
       assigned = n - w.needed;
     } else if (w.done.load(std::memory_order_acquire)) {
       assigned = n;  // completed but never taken (e.g. a select loser)
+    } else if (w.closed_out) {
+      assigned = n - w.needed;  // partly served when close() cut it off
     }
     w.done.store(false, std::memory_order_relaxed);
-    if (assigned && !closed_.load(std::memory_order_relaxed)) release_locked(assigned, wake);
+    w.closed_out = false;
+    // Given back even when closed: a closed semaphore still counts its permits (the bounded
+    // mpsc receiver waits for all of them to come home before it reports the end).
+    if (assigned) release_locked(assigned, wake);
   }
   for (auto& waker : wake)
     waker.wake();
   wake.clear();
+  return assigned;
 }
 
 }  // namespace tokio::detail

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "tokio/detail/context.hpp"
@@ -36,6 +37,7 @@ class BatchSemaphore {
     Waker waker;             // guarded by the semaphore's mutex
     Header* waker_task = nullptr;
     bool queued = false;
+    bool closed_out = false;  // unlinked by close(); `needed` still tells what was assigned
     // Every permit assigned (and the waiter unlinked). Set last, with release, by the thread
     // that completes the waiter, which touches the waiter no more afterwards: the awaiting
     // task may read it without the lock (acquire) and then destroy the waiter at once.
@@ -63,8 +65,9 @@ class BatchSemaphore {
   /// when no one is queued and enough permits are free, otherwise queues the waiter (FIFO).
   Poll poll_acquire(Waiter& waiter, std::size_t n, Header* task);
   /// The awaiter is going away without having taken its permits: unlinks it if queued and
-  /// releases whatever had been assigned to it (all `n` if it was complete).
-  void cancel(Waiter& waiter, std::size_t n) noexcept;
+  /// gives back whatever had been assigned to it (all `n` if it was complete), even when the
+  /// semaphore is closed, so that the count stays whole. Returns how many were given back.
+  std::size_t cancel(Waiter& waiter, std::size_t n) noexcept;
 
  private:
   // Hands `n` permits to queued waiters in order (the rest become free); the wakers of the
@@ -96,9 +99,7 @@ class [[nodiscard]] AcquireOp final : public Leaf {
       : sem_(sem), n_(n), what_(what) {}
   AcquireOp(const AcquireOp&) = delete;
   AcquireOp& operator=(const AcquireOp&) = delete;
-  ~AcquireOp() {
-    if (!kept_) sem_.cancel(waiter_, n_);
-  }
+  ~AcquireOp() { cancel(); }
 
   bool await_ready() { return coop_has_budget() && poll_once(nullptr); }
   bool await_suspend(std::coroutine_handle<> awaiting) {
@@ -114,12 +115,21 @@ class [[nodiscard]] AcquireOp final : public Leaf {
   }
   /// The caller took ownership of the assigned permits.
   void keep() noexcept { kept_ = true; }
+  /// Gives back now whatever was assigned and not kept (what the destructor would do);
+  /// returns how many permits that was.
+  std::size_t cancel() noexcept {
+    if (std::exchange(kept_, true)) return 0;
+    return sem_.cancel(waiter_, n_);
+  }
   BatchSemaphore& semaphore() const noexcept { return sem_; }
 
  private:
   // True when the acquisition is over (permits assigned, or closed).
   bool poll_once(Header* task) {
-    if (n_ == 0) return true;
+    if (n_ == 0) {  // nothing to wait for, but a closed semaphore still refuses
+      closed_ = sem_.is_closed();
+      return true;
+    }
     if (!task) {  // await_ready: only the uncontended fast path, no queueing
       auto r = sem_.try_acquire(n_);
       if (r == BatchSemaphore::TryAcquire::Closed) closed_ = true;

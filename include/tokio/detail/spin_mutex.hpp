@@ -6,6 +6,9 @@
 // critical section it waits for. SpinMutex instead spins briefly, then yields the CPU (the
 // holder may have been preempted), so that it never burns a core against a sleeping holder.
 // Not fair and not recursive; meets the Lockable requirements (std::lock_guard works).
+// Keep what runs under it short and bounded: the mpsc queue's push_back, which now and then
+// grows the vector (moving every buffered value), is the longest section it guards; the
+// others are a few pointer and counter writes.
 #pragma once
 
 #include <atomic>

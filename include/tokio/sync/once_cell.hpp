@@ -115,9 +115,12 @@ class OnceCell {
   Result<void, SetError<T>> set(T value) {
     if (initialized()) return Err(SetError<T>{SetErrorKind::AlreadyInitialized, std::move(value)});
     switch (sem_.try_acquire(1)) {
-      case detail::BatchSemaphore::TryAcquire::Ok:
+      case detail::BatchSemaphore::TryAcquire::Ok: {
+        PermitGuard permit{sem_};  // a throwing constructor of T gives the turn back
         set_value(std::move(value));
+        permit.forget();
         return {};
+      }
       case detail::BatchSemaphore::TryAcquire::NoPermits:  // an initialiser holds the permit
         return Err(SetError<T>{SetErrorKind::Initializing, std::move(value)});
       case detail::BatchSemaphore::TryAcquire::Closed:  // set meanwhile (invariant 3)

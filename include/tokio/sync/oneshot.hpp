@@ -263,8 +263,11 @@ class Sender {
 
     bool await_ready() const noexcept {
       // acquire: nothing is read after it; CLOSED only needs to be observed.
+      // A Sender that sent meanwhile (from another branch of a join) is done: nothing to wait
+      // for, as is_closed() reports.
       return detail::coop_has_budget() &&
-             (tx_.block_->state.load(std::memory_order_acquire) & detail::oneshot::kClosed);
+             (!tx_.block_ ||
+              (tx_.block_->state.load(std::memory_order_acquire) & detail::oneshot::kClosed));
     }
     bool await_suspend(std::coroutine_handle<> awaiting) {
       auto& ctx = detail::current_context("awaiting tokio::sync::oneshot::Sender::closed()");
@@ -278,6 +281,7 @@ class Sender {
    private:
     bool poll(detail::Header* task) noexcept {
       Block* b = tx_.block_;
+      if (!b) return true;  // the Sender sent meanwhile; see await_ready
       return b->poll_register(b->tx_waker, detail::oneshot::kTxWaker, detail::oneshot::kClosed,
                               tx_.closed_task_, task);
     }

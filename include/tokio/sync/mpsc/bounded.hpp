@@ -37,23 +37,31 @@ class [[nodiscard]] Permit {
   /// Errors: std::logic_error on a spent (or moved-from) permit.
   void send(T value) {
     if (!chan_) throw std::logic_error("tokio::sync::mpsc::Permit::send on a spent permit");
-    auto* chan = std::exchange(chan_, nullptr);
     // The permit now belongs to the buffered value; only a gone receiver refuses it, and then
     // `value` dies here, with the permit going back (nobody will receive it).
-    if (!chan->push(value, true)) chan->release_permit();
-    chan->drop_ref();
+    bool pushed = false;
+    try {
+      pushed = chan_->push(value, true);
+    } catch (...) {
+      reset();  // the value was not sent: give the capacity back
+      throw;
+    }
+    auto* chan = std::exchange(chan_, nullptr);
+    if (!pushed) chan->release_permit();
+    chan->drop_sender();  // after the push: the receiver must not see the end before it
   }
 
  private:
   friend class Sender<T>;
   template <class>
   friend class OwnedPermit;
-  // A permit keeps the channel alive (it may outlive its sender).
-  explicit Permit(detail::mpsc::Chan<T>* chan) noexcept : chan_(chan) { chan_->add_ref(); }
+  // A permit counts as a sender: it may outlive the Sender it came from, and the receiver
+  // must not report the end while a value may still come through it.
+  explicit Permit(detail::mpsc::Chan<T>* chan) noexcept : chan_(chan) { chan_->add_sender(); }
   void reset() noexcept {
     if (auto* c = std::exchange(chan_, nullptr)) {
       c->release_permit();
-      c->drop_ref();
+      c->drop_sender();
     }
   }
   detail::mpsc::Chan<T>* chan_;
@@ -121,14 +129,20 @@ class Sender : public detail::mpsc::SenderBase<T> {
         : chan_(chan),
           value_(std::move(value)),
           op_(chan->semaphore(), 1, "awaiting tokio::sync::mpsc::Sender::send") {}
+    Send(const Send&) = delete;
+    Send& operator=(const Send&) = delete;
+    // A capacity unit assigned to a send that never completed (cancelled, closed, or a push
+    // that threw) goes back, and a closed channel's receiver may be waiting for exactly that.
+    ~Send() {
+      if (op_.cancel()) chan_->permit_returned();
+    }
     bool await_ready() { return op_.await_ready(); }
     bool await_suspend(std::coroutine_handle<> awaiting) { return op_.await_suspend(awaiting); }
     Result<void, SendError<T>> await_resume() {
       if (!op_.await_resume()) return Err(SendError<T>{std::move(value_)});
+      if (!chan_->push(value_, true)) return Err(SendError<T>{std::move(value_)});
       op_.keep();  // the permit travels with the value until it is received
-      if (chan_->push(value_, true)) return {};
-      chan_->release_permit();
-      return Err(SendError<T>{std::move(value_)});
+      return {};
     }
 
    private:
@@ -142,12 +156,18 @@ class Sender : public detail::mpsc::SenderBase<T> {
    public:
     explicit Reserve(Chan* chan)
         : chan_(chan), op_(chan->semaphore(), 1, "awaiting tokio::sync::mpsc::Sender::reserve") {}
+    Reserve(const Reserve&) = delete;
+    Reserve& operator=(const Reserve&) = delete;
+    ~Reserve() {  // as ~Send
+      if (op_.cancel()) chan_->permit_returned();
+    }
     bool await_ready() { return op_.await_ready(); }
     bool await_suspend(std::coroutine_handle<> awaiting) { return op_.await_suspend(awaiting); }
     Result<Permit<T>, SendError<>> await_resume() {
       if (!op_.await_resume()) return Err(SendError<>{});
+      Permit<T> permit(chan_);
       op_.keep();
-      return Permit<T>(chan_);
+      return permit;
     }
 
    private:
@@ -165,10 +185,18 @@ class Sender : public detail::mpsc::SenderBase<T> {
   Result<void, TrySendError<T>> try_send(T value) {
     Chan* c = this->chan("try_send");
     switch (c->semaphore().try_acquire(1)) {
-      case tokio::detail::BatchSemaphore::TryAcquire::Ok:
-        if (c->push(value, true)) return {};
+      case tokio::detail::BatchSemaphore::TryAcquire::Ok: {
+        bool pushed = false;
+        try {
+          pushed = c->push(value, true);
+        } catch (...) {
+          c->release_permit();
+          throw;
+        }
+        if (pushed) return {};
         c->release_permit();
         break;
+      }
       case tokio::detail::BatchSemaphore::TryAcquire::NoPermits:
         return Err(TrySendError<T>{TrySendError<T>::Kind::Full, std::move(value)});
       case tokio::detail::BatchSemaphore::TryAcquire::Closed:

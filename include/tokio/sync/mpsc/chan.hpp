@@ -102,15 +102,39 @@ class Chan {
   /// Returns one unit of capacity that was reserved but not used (bounded only).
   void release_permit() noexcept {
     sem_.release(1);
-    // The receiver of a closed channel waits for the last outstanding permit.
-    if (closed_flag_.load(std::memory_order_acquire) && idle()) wake_rx();
+    permit_returned();
+  }
+  /// After capacity came back other than through a receive: the receiver of a closed channel
+  /// waits for the last outstanding permit, so wake it if that was the one.
+  void permit_returned() noexcept {
+    // Store-buffering pair with close_rx + refill: this side returned a permit, then reads the
+    // closed flag; the receiver set the flag, then (in refill) reads the permit count. The
+    // seq_cst fences make sure at least one of them sees the other's write.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (closed_flag_.load(std::memory_order_relaxed) && idle()) wake_rx();
   }
   BatchSemaphore& semaphore() noexcept { return sem_; }
   std::size_t bound() const noexcept { return bound_; }
   /// True once the receiver closed the channel or went away.
   bool is_closed() const noexcept { return closed_flag_.load(std::memory_order_acquire); }
-  /// Completes when is_closed() becomes true.
-  static Task<void> closed(Chan* chan) {
+  /// A counted reference to a channel, for Tasks that may outlive the handle they came from.
+  class Ref {
+   public:
+    explicit Ref(Chan* chan) noexcept : chan_(chan) { chan_->add_ref(); }
+    Ref(Ref&& other) noexcept : chan_(std::exchange(other.chan_, nullptr)) {}
+    Ref(const Ref&) = delete;
+    Ref& operator=(const Ref&) = delete;
+    ~Ref() {
+      if (chan_) chan_->drop_ref();
+    }
+    Chan* get() const noexcept { return chan_; }
+
+   private:
+    Chan* chan_;
+  };
+  /// Completes when is_closed() becomes true. The Task keeps the channel alive.
+  static Task<void> closed(Ref ref) {
+    Chan* chan = ref.get();
     for (;;) {
       auto notified = chan->closed_notify_.notified();
       notified.enable();  // registered before the check, so a close in between is seen
@@ -127,13 +151,20 @@ class Chan {
       batch_pos_ = 0;
       if (Poll p = refill(task); p != Poll::Value) return p;
     }
-    out.emplace(std::move(batch_[batch_pos_++]));
+    out.emplace(std::move(batch_[batch_pos_]));  // a throwing move leaves the value in place
+    ++batch_pos_;
     received(1);
     return Poll::Value;
   }
   /// Appends up to `limit` values to `out` (at least one unless Pending or Closed).
   Poll poll_recv_many(Header* task, std::vector<T>& out, std::size_t limit) {
     std::size_t taken = 0;
+    // Capacity goes back for what was taken even if a push_back throws half-way.
+    struct Release {
+      Chan* chan;
+      const std::size_t& taken;
+      ~Release() { chan->received(taken); }
+    } release{this, taken};
     while (taken < limit) {
       if (batch_pos_ == batch_.size()) {
         batch_.clear();
@@ -143,10 +174,9 @@ class Chan {
           return p;
         }
       }
-      for (; taken < limit && batch_pos_ < batch_.size(); ++taken)
-        out.push_back(std::move(batch_[batch_pos_++]));
+      for (; taken < limit && batch_pos_ < batch_.size(); ++taken, ++batch_pos_)
+        out.push_back(std::move(batch_[batch_pos_]));
     }
-    received(taken);
     return Poll::Value;
   }
   /// Values buffered now (sent and not yet received).
@@ -163,6 +193,7 @@ class Chan {
       rx_closed_ = true;
     }
     closed_flag_.store(true, std::memory_order_release);
+    std::atomic_thread_fence(std::memory_order_seq_cst);  // see permit_returned
     sem_.close();
     closed_notify_.notify_waiters();
   }
@@ -186,7 +217,8 @@ class Chan {
   ~Chan() = default;
 
   // The channel is finished for the receiver once nothing buffered remains and nothing more
-  // can arrive: every sender is gone, or the receiver closed it and no permit is outstanding.
+  // can arrive: every sender is gone (an outstanding Permit counts as a sender), or the
+  // receiver closed it and no permit is outstanding.
   bool finished_locked() const noexcept { return tx_closed_ || (rx_closed_ && idle()); }
   bool idle() const noexcept { return !bound_ || sem_.available_permits() == bound_; }
 

@@ -118,9 +118,9 @@ class SenderBase {
 
   /// True once the receiver is gone or closed: sends will fail.
   bool is_closed() const { return chan("is_closed")->is_closed(); }
-  /// Completes when the receiver is dropped or closed (a Task<void>).
-  /// Cancel safety: cancel-safe.
-  Task<void> closed() const { return Chan<T>::closed(chan("closed")); }
+  /// Completes when the receiver is dropped or closed (a Task<void>, which keeps the channel's
+  /// state alive but does not count as a sender). Cancel safety: cancel-safe.
+  Task<void> closed() const { return Chan<T>::closed(typename Chan<T>::Ref(chan("closed"))); }
   /// True when both send into the same channel.
   bool same_channel(const SenderBase& other) const noexcept { return chan_ == other.chan_; }
   /// Live strong / weak senders of this channel.
