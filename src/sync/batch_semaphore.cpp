@@ -59,7 +59,7 @@ void BatchSemaphore::release_locked(std::size_t n, std::vector<Waker>& wake) noe
       w.done.store(true, std::memory_order_release);  // last touch, see Waiter::done
     }
   }
-  if (n > 0) permits_.fetch_add(n, std::memory_order_acq_rel);
+  if (n > 0) permits_.fetch_add(n, std::memory_order_seq_cst);  // see available_permits
 }
 
 void BatchSemaphore::release(std::size_t n) noexcept {

@@ -50,8 +50,10 @@ class BatchSemaphore {
   BatchSemaphore(const BatchSemaphore&) = delete;
   BatchSemaphore& operator=(const BatchSemaphore&) = delete;
 
+  /// The permits in the pool now. seq_cst, like every write of the count, so that callers
+  /// can pair it with a flag in a store-buffering handshake (the bounded mpsc close).
   std::size_t available_permits() const noexcept {
-    return permits_.load(std::memory_order_acquire);
+    return permits_.load(std::memory_order_seq_cst);
   }
   /// Takes `n` permits if that many are free (regardless of queued waiters, as in Tokio).
   TryAcquire try_acquire(std::size_t n) noexcept;

@@ -107,11 +107,11 @@ class Chan {
   /// After capacity came back other than through a receive: the receiver of a closed channel
   /// waits for the last outstanding permit, so wake it if that was the one.
   void permit_returned() noexcept {
-    // Store-buffering pair with close_rx + refill: this side returned a permit, then reads the
-    // closed flag; the receiver set the flag, then (in refill) reads the permit count. The
-    // seq_cst fences make sure at least one of them sees the other's write.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (closed_flag_.load(std::memory_order_relaxed) && idle()) wake_rx();
+    // Store-buffering pair with close_rx + refill: this side returned a permit (a seq_cst RMW
+    // in the semaphore), then reads the closed flag; the receiver set the flag, then (in
+    // refill) reads the permit count. All four are seq_cst, so at least one side sees the
+    // other's write: either this wake happens or the receiver sees the channel idle.
+    if (closed_flag_.load(std::memory_order_seq_cst) && idle()) wake_rx();
   }
   BatchSemaphore& semaphore() noexcept { return sem_; }
   std::size_t bound() const noexcept { return bound_; }
@@ -192,8 +192,7 @@ class Chan {
       if (rx_closed_) return;
       rx_closed_ = true;
     }
-    closed_flag_.store(true, std::memory_order_release);
-    std::atomic_thread_fence(std::memory_order_seq_cst);  // see permit_returned
+    closed_flag_.store(true, std::memory_order_seq_cst);  // see permit_returned
     sem_.close();
     closed_notify_.notify_waiters();
   }
