@@ -140,10 +140,11 @@ TEST(StressMpsc, BlockingThreadsAndTasksTogether) {
   auto [tx, rx] = mpsc::channel<int>(8);
   std::vector<std::thread> threads;
   for (int t = 0; t < 3; ++t)
-    threads.emplace_back([tx, t]() mutable {
-      for (int i = 0; i < 2'000; ++i)
-        ASSERT_TRUE(tx.blocking_send(t * 2'000 + i));
-    });
+    threads.emplace_back(
+        [tx = tx, t]() mutable {  // init-capture: Clang 14 cannot capture a binding
+          for (int i = 0; i < 2'000; ++i)
+            ASSERT_TRUE(tx.blocking_send(t * 2'000 + i));
+        });
   for (int p = 0; p < 3; ++p)
     (void)rt.spawn([](mpsc::Sender<int> tx, int p) -> tokio::Task<void> {
       for (int i = 0; i < 2'000; ++i)
