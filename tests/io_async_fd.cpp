@@ -213,4 +213,27 @@ TOKIO_TEST_ALL_FLAVORS(IoAsyncFd, IntoInnerDeregistersAndKeepsTheDescriptorOpen)
   EXPECT_TRUE(guard.ready().is_readable());
 }
 
+// Registrations come and go while the driver thread dispatches events for them: the
+// ScheduledIo must outlive any event still in flight (ASan/TSan would report otherwise).
+TOKIO_TEST(IoAsyncFd, DeregisteringWhileEventsAreInFlight,
+           .flavor = tokio::runtime::RuntimeFlavor::MultiThread, .worker_threads = 4) {
+  std::vector<tokio::JoinHandle<void>> tasks;
+  for (int t = 0; t < 8; ++t)
+    tasks.push_back(tokio::spawn([]() -> tokio::Task<void> {
+      for (int i = 0; i < 100; ++i) {
+        SocketPair pair;
+        AsyncFd a(pair.fds[0]);
+        AsyncFd b(pair.fds[1]);
+        TOKIO_CO_ASSERT(::write(pair.fds[1], "x", 1) == 1);
+        if (i % 2 == 0) {
+          auto guard = co_await a.readable();
+          EXPECT_TRUE(guard.ready().is_readable());
+        }
+        if (i % 8 == 0) co_await tokio::task::yield_now();
+      }  // deregistered (and closed) with events possibly pending
+    }()));
+  for (auto& t : tasks)
+    co_await t;
+}
+
 }  // namespace
