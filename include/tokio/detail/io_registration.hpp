@@ -44,24 +44,21 @@ struct IoWaiter : ListLinks<IoWaiter> {
 };
 
 /// Per-descriptor reactor state. Owned by the driver (freed only when no event can name it).
-class ScheduledIo : public ListLinks<ScheduledIo> {
+class ScheduledIo {
  public:
-  // readiness_ layout: bits 0-4 io::Ready bits, bits 8-31 the tick, bit 32 shut down.
+  // readiness_ layout: bits 0-4 io::Ready bits, bits 8-31 the tick of the turn that set them.
   static constexpr std::uint64_t kReadyMask = io::Ready::kAll;
   static constexpr int kTickShift = 8;
   static constexpr std::uint64_t kTickMask = 0xffffffull << kTickShift;
-  static constexpr std::uint64_t kShutdown = 1ull << 32;
 
   /// Driver thread: records `ready` from the turn `tick` and wakes the matching waiters.
   void set_readiness(io::Ready ready, std::uint32_t tick) noexcept;
   /// Clears what `event` saw, unless newer readiness arrived since (its tick differs).
   /// Closed and error bits are never cleared: they are final.
   void clear_readiness(ReadyEvent event) noexcept;
-  /// Marks the source shut down (the runtime is going away) and wakes every waiter.
-  void shutdown() noexcept;
 
   /// One poll of a wait for `interest` by `task` (null: check only, never queue).
-  /// True with `out` set when ready (or shut down: then `out.ready` is empty).
+  /// True with `out` set when ready.
   bool poll(IoWaiter& waiter, Header* task, ReadyEvent& out);
   /// Unlinks `waiter` if it is queued.
   void cancel(IoWaiter& waiter) noexcept;
@@ -99,8 +96,9 @@ class Registration {
   ScheduledIo* io_ = nullptr;
 };
 
-/// The awaitable of a readiness wait: gives a ReadyEvent (empty readiness when the runtime
-/// shut down). Cancel-safe: destroying it unlinks its waiter.
+/// The awaitable of a readiness wait: gives a ReadyEvent. Cancel-safe: destroying it unlinks
+/// its waiter. (At runtime shutdown the waiting task is cancelled, so a wait never outlives
+/// the reactor.)
 class [[nodiscard]] ReadinessOp final : public Leaf {
  public:
   ReadinessOp(ScheduledIo& io, io::Interest interest, const char* what) noexcept

@@ -62,8 +62,7 @@ ScheduledIo* Driver::register_io(int fd) {
     throw std::system_error(errno, std::system_category(),
                             "tokio: registering file descriptor " + std::to_string(fd) +
                                 " with the I/O driver (epoll_ctl)");
-  std::lock_guard lock(io_mutex_);
-  registered_.push_back(*io);
+  registered_count_.fetch_add(1, std::memory_order_relaxed);
   return io.release();
 }
 
@@ -71,8 +70,8 @@ void Driver::deregister_io(ScheduledIo* io) noexcept {
   // The descriptor may already be closed (epoll then dropped it itself): errors are moot.
   epoll_event unused{};
   [[maybe_unused]] int r = ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, io->fd, &unused);
+  registered_count_.fetch_sub(1, std::memory_order_relaxed);
   std::lock_guard lock(io_mutex_);
-  registered_.remove(*io);
   // A turn running right now on the driver thread may still hold an event naming `io`: it is
   // freed at the start of the next turn, when no such event can be left.
   released_.push_back(io);
@@ -112,14 +111,12 @@ void Driver::dispatch(const epoll_event* events, int n) noexcept {
 }
 
 void Driver::poll_io_if_free() noexcept {
+  // Without registrations there is nothing to poll: do not even touch the driver lock, so a
+  // runtime that does no I/O keeps parking exactly as before.
+  if (registered_count_.load(std::memory_order_relaxed) == 0 &&
+      !has_released_.load(std::memory_order_relaxed))
+    return;
   if (!try_lock()) return;
-  {
-    std::lock_guard lock(io_mutex_);
-    if (registered_.empty() && released_.empty()) {
-      unlock();
-      return;
-    }
-  }
   if (has_released_.load(std::memory_order_relaxed)) free_released_locked();
   ++tick_;
   epoll_event events[64];

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "runtime/time/driver.hpp"
-#include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/io_registration.hpp"
 #include "tokio/detail/spin_mutex.hpp"
 
@@ -63,11 +62,11 @@ class Driver {
   int event_fd_ = -1;
   std::atomic<bool> locked_{false};
   std::uint32_t tick_ = 0;  // driver turns; only the lock holder touches it
-  // Registered sources and those deregistered but not yet freed, under io_mutex_.
+  // Sources deregistered but not yet freed, under io_mutex_.
   SpinMutex io_mutex_;
-  IntrusiveList<ScheduledIo> registered_;
   std::vector<ScheduledIo*> released_;
   std::atomic<bool> has_released_{false};
+  std::atomic<std::size_t> registered_count_{0};  // a hint for poll_io_if_free
 };
 
 }  // namespace tokio::detail

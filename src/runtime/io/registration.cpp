@@ -14,7 +14,7 @@ bool ScheduledIo::check(io::Ready interest, ReadyEvent& out) const noexcept {
   // acquire: pairs with set_readiness's release, so that what the driver saw is visible.
   const auto word = readiness_.load(std::memory_order_acquire);
   const io::Ready ready = io::Ready(static_cast<std::uint32_t>(word & kReadyMask)) & interest;
-  if (ready.is_empty() && !(word & kShutdown)) return false;
+  if (ready.is_empty()) return false;
   out.ready = ready;
   out.tick = static_cast<std::uint32_t>((word & kTickMask) >> kTickShift);
   return true;
@@ -24,8 +24,7 @@ void ScheduledIo::set_readiness(io::Ready ready, std::uint32_t tick) noexcept {
   auto word = readiness_.load(std::memory_order_relaxed);
   std::uint64_t next;
   do {
-    next = (word & (kReadyMask | kShutdown)) | ready.bits() |
-           ((std::uint64_t{tick} << kTickShift) & kTickMask);
+    next = (word & kReadyMask) | ready.bits() | ((std::uint64_t{tick} << kTickShift) & kTickMask);
   } while (!readiness_.compare_exchange_weak(word, next, std::memory_order_release,
                                              std::memory_order_relaxed));
   // Wake the waiters this readiness satisfies; wake after unlocking (waking only schedules,
@@ -57,18 +56,6 @@ void ScheduledIo::clear_readiness(ReadyEvent event) noexcept {
                                          std::memory_order_relaxed))
       return;
   }
-}
-
-void ScheduledIo::shutdown() noexcept {
-  readiness_.fetch_or(kShutdown, std::memory_order_release);
-  std::vector<Waker> wake;
-  {
-    std::lock_guard lock(mutex_);
-    while (IoWaiter* w = waiters_.pop_front())
-      wake.push_back(std::move(w->waker));
-  }
-  for (auto& waker : wake)
-    waker.wake();
 }
 
 bool ScheduledIo::poll(IoWaiter& waiter, Header* task, ReadyEvent& out) {

@@ -67,7 +67,6 @@ class [[nodiscard]] AsyncFdReadyGuard {
 /// open (close it afterwards).
 /// Errors: the constructor throws std::logic_error outside a runtime or without enable_io,
 /// std::system_error if epoll refuses the descriptor (EPERM for regular files, EBADF, ...).
-/// Waiting throws std::system_error (operation_canceled) if the runtime has shut down.
 /// Cancel safety: readable / writable / ready are cancel-safe.
 /// Thread safety: one AsyncFd may be awaited by several tasks at once (e.g. a reader and a
 /// writer); it must outlive every wait.
@@ -80,13 +79,7 @@ class AsyncFd {
         : fd_(fd), op_(fd.registration_.io(), interest, "awaiting tokio::io::unix::AsyncFd") {}
     bool await_ready() { return op_.await_ready(); }
     bool await_suspend(std::coroutine_handle<> awaiting) { return op_.await_suspend(awaiting); }
-    AsyncFdReadyGuard await_resume() {
-      const detail::ReadyEvent event = op_.await_resume();
-      if (event.ready.is_empty())
-        throw std::system_error(std::make_error_code(std::errc::operation_canceled),
-                                "tokio::io::unix::AsyncFd: the runtime is shutting down");
-      return AsyncFdReadyGuard(fd_, event);
-    }
+    AsyncFdReadyGuard await_resume() noexcept { return AsyncFdReadyGuard(fd_, op_.await_resume()); }
 
    private:
     AsyncFd& fd_;
