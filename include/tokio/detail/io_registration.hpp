@@ -7,7 +7,7 @@
 // that would block only clears what the task had seen: an event that arrived in between is
 // kept (no lost wake-up).
 //
-// Threads: the readiness word is atomic; the waiter list is guarded by `mutex`. The driver sets
+// Threads: the readiness word is atomic; the waiter list is guarded by `mutex_`. The driver sets
 // readiness, then takes the lock to wake the matching waiters; a waiter checks readiness under
 // the lock before it queues, so one of the two always sees the other.
 #pragma once
