@@ -1,6 +1,8 @@
 // The umbrella header of tokio-cpp: everything public.
 #pragma once
 
+#include "tokio/io/ready.hpp"
+#include "tokio/io/unix/async_fd.hpp"
 #include "tokio/macros/join.hpp"
 #include "tokio/macros/select.hpp"
 #include "tokio/main.hpp"

@@ -15,6 +15,7 @@ enum class RuntimeFlavor { CurrentThread, MultiThread };
 namespace tokio::detail {
 
 class TimeDriver;
+class Driver;
 
 class RuntimeInner : public std::enable_shared_from_this<RuntimeInner> {
  public:
@@ -38,6 +39,8 @@ class RuntimeInner : public std::enable_shared_from_this<RuntimeInner> {
   virtual void block_in_place(void (*f)(void*), void* arg) = 0;
   /// The time driver, or null when the runtime was built without enable_time.
   virtual TimeDriver* time_driver() noexcept = 0;
+  /// The I/O driver, or null when the runtime was built without enable_io.
+  virtual Driver* io_driver() noexcept = 0;
 };
 
 /// The runtime whose context this thread is in (a worker, or inside block_on), or null.

@@ -6,6 +6,9 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
 #include <system_error>
 
 namespace tokio::detail {
@@ -40,8 +43,86 @@ Driver::Driver(bool enable_time, bool start_paused) {
 }
 
 Driver::~Driver() {
+  // Registrations keep the runtime (and so this driver) alive, so none is left; free what was
+  // deregistered since the last turn.
+  free_released_locked();
   ::close(event_fd_);
   ::close(epoll_fd_);
+}
+
+ScheduledIo* Driver::register_io(int fd) {
+  auto io = std::make_unique<ScheduledIo>();
+  io->fd = fd;
+  epoll_event ev{};
+  // Edge-triggered for everything, once: readiness is tracked in the ScheduledIo, so interest
+  // never has to be modified (no epoll_ctl per wait).
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.ptr = io.get();
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) < 0)
+    throw std::system_error(errno, std::system_category(),
+                            "tokio: registering file descriptor " + std::to_string(fd) +
+                                " with the I/O driver (epoll_ctl)");
+  registered_count_.fetch_add(1, std::memory_order_relaxed);
+  return io.release();
+}
+
+void Driver::deregister_io(ScheduledIo* io) noexcept {
+  // The descriptor may already be closed (epoll then dropped it itself): errors are moot.
+  epoll_event unused{};
+  [[maybe_unused]] int r = ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, io->fd, &unused);
+  registered_count_.fetch_sub(1, std::memory_order_relaxed);
+  std::lock_guard lock(io_mutex_);
+  // A turn running right now on the driver thread may still hold an event naming `io`: it is
+  // freed at the start of the next turn, when no such event can be left.
+  released_.push_back(io);
+  has_released_.store(true, std::memory_order_relaxed);
+}
+
+void Driver::free_released_locked() noexcept {
+  std::vector<ScheduledIo*> doomed;
+  {
+    std::lock_guard lock(io_mutex_);
+    doomed.swap(released_);
+    has_released_.store(false, std::memory_order_relaxed);
+  }
+  for (ScheduledIo* io : doomed)
+    delete io;
+}
+
+void Driver::dispatch(const epoll_event* events, int n) noexcept {
+  for (int i = 0; i < n; ++i) {
+    const auto flags = events[i].events;
+    if (events[i].data.u64 == kWakeToken) {
+      std::uint64_t drained;
+      // EAGAIN is fine: another park already drained it.
+      [[maybe_unused]] auto r = ::read(event_fd_, &drained, sizeof drained);
+      continue;
+    }
+    std::uint32_t ready = 0;
+    if (flags & (EPOLLIN | EPOLLPRI)) ready |= io::Ready::kReadable;
+    if (flags & EPOLLOUT) ready |= io::Ready::kWritable;
+    if ((flags & EPOLLHUP) || ((flags & EPOLLIN) && (flags & EPOLLRDHUP)))
+      ready |= io::Ready::kReadClosed;
+    if ((flags & EPOLLHUP) || ((flags & EPOLLOUT) && (flags & EPOLLERR)) || flags == EPOLLERR)
+      ready |= io::Ready::kWriteClosed;
+    if (flags & EPOLLERR) ready |= io::Ready::kError;
+    static_cast<ScheduledIo*>(events[i].data.ptr)->set_readiness(io::Ready(ready), tick_);
+  }
+}
+
+void Driver::poll_io_if_free() noexcept {
+  // Without registrations there is nothing to poll: do not even touch the driver lock, so a
+  // runtime that does no I/O keeps parking exactly as before.
+  if (registered_count_.load(std::memory_order_relaxed) == 0 &&
+      !has_released_.load(std::memory_order_relaxed))
+    return;
+  if (!try_lock()) return;
+  if (has_released_.load(std::memory_order_relaxed)) free_released_locked();
+  ++tick_;
+  epoll_event events[64];
+  const int n = ::epoll_wait(epoll_fd_, events, 64, 0);
+  dispatch(events, n);
+  unlock();
 }
 
 void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
@@ -52,15 +133,11 @@ void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(*timeout).count();
     timeout_ms = ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms < 0 ? 0 : ms);
   }
+  if (has_released_.load(std::memory_order_relaxed)) free_released_locked();
+  ++tick_;
   epoll_event events[64];
   const int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
-  for (int i = 0; i < n; ++i) {
-    if (events[i].data.u64 == kWakeToken) {
-      std::uint64_t drained;
-      // EAGAIN is fine: another park already drained it.
-      [[maybe_unused]] auto r = ::read(event_fd_, &drained, sizeof drained);
-    }
-  }
+  dispatch(events, n);
   // Due timers are fired by the caller once it holds its core again (process_timers), so that
   // the tasks they wake land in that core's queue rather than the global one.
   if (time_) time_->unparked();

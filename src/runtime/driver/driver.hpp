@@ -9,8 +9,13 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "runtime/time/driver.hpp"
+#include "tokio/detail/io_registration.hpp"
+#include "tokio/detail/spin_mutex.hpp"
+
+struct epoll_event;
 
 namespace tokio::detail {
 
@@ -38,11 +43,30 @@ class Driver {
   bool try_lock() noexcept { return !locked_.exchange(true, std::memory_order_acquire); }
   void unlock() noexcept { locked_.store(false, std::memory_order_release); }
 
+  /// Registers `fd` edge-triggered for every event. Any thread.
+  /// Errors: std::system_error from epoll_ctl (the message names the descriptor).
+  ScheduledIo* register_io(int fd);
+  /// Removes `io` from epoll now; its memory is freed once no dispatch can still name it
+  /// (by the next thread that holds the driver lock). Any thread.
+  void deregister_io(ScheduledIo* io) noexcept;
+  /// Polls for I/O events without blocking, if no other thread holds the driver; the
+  /// schedulers call it every event_interval ticks so busy workers still see I/O.
+  void poll_io_if_free() noexcept;
+
  private:
+  void dispatch(const ::epoll_event* events, int n) noexcept;
+  void free_released_locked() noexcept;  // caller holds the driver lock
+
   std::unique_ptr<TimeDriver> time_;
   int epoll_fd_ = -1;
   int event_fd_ = -1;
   std::atomic<bool> locked_{false};
+  std::uint32_t tick_ = 0;  // driver turns; only the lock holder touches it
+  // Sources deregistered but not yet freed, under io_mutex_.
+  SpinMutex io_mutex_;
+  std::vector<ScheduledIo*> released_;
+  std::atomic<bool> has_released_{false};
+  std::atomic<std::size_t> registered_count_{0};  // a hint for poll_io_if_free
 };
 
 }  // namespace tokio::detail

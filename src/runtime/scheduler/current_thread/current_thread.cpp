@@ -124,7 +124,10 @@ void CurrentThread::block_on(Header* root) {
       task_run(root);
       if (task_is_complete(root)) return;
       // A root that keeps yielding must not starve the timers either.
-      if (++tick_ % config_.event_interval == 0) driver_.process_timers();
+      if (++tick_ % config_.event_interval == 0) {
+        driver_.process_timers();
+        driver_.poll_io_if_free();
+      }
     }
     // Then up to event_interval tasks before the root is polled again, even if it was woken
     // meanwhile: a root that keeps yielding must not starve the spawned tasks.
@@ -140,7 +143,8 @@ void CurrentThread::block_on(Header* root) {
       parker_.park();
       driver_.process_timers();
     } else if (ran == config_.event_interval) {
-      driver_.process_timers();  // timers must not wait behind a long run of ready tasks
+      driver_.process_timers();  // timers and I/O must not wait behind a run of ready tasks
+      driver_.poll_io_if_free();
     }
   }
 }

@@ -34,6 +34,7 @@ class CurrentThread final : public RuntimeInner, public Scheduler {
   void shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept override;
   void block_in_place(void (*f)(void*), void* arg) override;
   TimeDriver* time_driver() noexcept override { return driver_.time(); }
+  Driver* io_driver() noexcept override { return config_.enable_io ? &driver_ : nullptr; }
 
   void schedule(Header* task, bool is_yield) noexcept override;
   bool release(Header* task) noexcept override { return owned_.remove(task); }

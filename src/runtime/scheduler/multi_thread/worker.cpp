@@ -136,8 +136,10 @@ void MultiThread::notify_if_work_pending() {
 }
 
 void MultiThread::maintenance(Core* core) {
-  // Timers need no syscall: fire what is due. (I/O sources will poll the driver here.)
+  // Timers need no syscall: fire what is due. I/O events are polled (without blocking) so
+  // that sockets make progress while every worker is busy.
   driver_.process_timers();
+  driver_.poll_io_if_free();
   if (shutdown_.load(std::memory_order_acquire)) core->is_shutdown = true;
 }
 

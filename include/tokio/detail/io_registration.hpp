@@ -1,0 +1,130 @@
+// The I/O reactor's per-descriptor state and the awaitable that waits for readiness: what
+// AsyncFd (and later the net types) are built on.
+//
+// A descriptor is registered once, edge-triggered, for every event; its ScheduledIo keeps a
+// readiness word that the driver thread sets when epoll reports events. The word carries the
+// driver's tick of the turn that set it, so that clearing readiness after a read or write
+// that would block only clears what the task had seen: an event that arrived in between is
+// kept (no lost wake-up).
+//
+// Threads: the readiness word is atomic; the waiter list is guarded by `mutex_`. The driver sets
+// readiness, then takes the lock to wake the matching waiters; a waiter checks readiness under
+// the lock before it queues, so one of the two always sees the other.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <memory>
+
+#include "tokio/detail/context.hpp"
+#include "tokio/detail/coop.hpp"
+#include "tokio/detail/header.hpp"
+#include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/spin_mutex.hpp"
+#include "tokio/detail/waker.hpp"
+#include "tokio/io/ready.hpp"
+
+namespace tokio::detail {
+
+class Driver;
+class RuntimeInner;
+
+/// What a readiness wait completed with: the readiness seen and the tick that set it.
+struct ReadyEvent {
+  io::Ready ready;
+  std::uint32_t tick = 0;
+};
+
+/// A task waiting for readiness; a node in its awaiting frame.
+struct IoWaiter : ListLinks<IoWaiter> {
+  io::Ready interest;
+  Waker waker;
+  Header* waker_task = nullptr;
+};
+
+/// Per-descriptor reactor state. Owned by the driver (freed only when no event can name it).
+class ScheduledIo {
+ public:
+  // readiness_ layout: bits 0-4 io::Ready bits, bits 8-31 the tick of the turn that set them.
+  static constexpr std::uint64_t kReadyMask = io::Ready::kAll;
+  static constexpr int kTickShift = 8;
+  static constexpr std::uint64_t kTickMask = 0xffffffull << kTickShift;
+
+  /// Driver thread: records `ready` from the turn `tick` and wakes the matching waiters.
+  void set_readiness(io::Ready ready, std::uint32_t tick) noexcept;
+  /// Clears what `event` saw, unless newer readiness arrived since (its tick differs).
+  /// Closed and error bits are never cleared: they are final.
+  void clear_readiness(ReadyEvent event) noexcept;
+
+  /// One poll of a wait for `interest` by `task` (null: check only, never queue).
+  /// True with `out` set when ready.
+  bool poll(IoWaiter& waiter, Header* task, ReadyEvent& out);
+  /// Unlinks `waiter` if it is queued.
+  void cancel(IoWaiter& waiter) noexcept;
+
+  int fd = -1;
+
+ private:
+  bool check(io::Ready interest, ReadyEvent& out) const noexcept;
+  std::atomic<std::uint64_t> readiness_{0};
+  SpinMutex mutex_;
+  IntrusiveList<IoWaiter> waiters_;
+};
+
+/// A descriptor registered with the current runtime's reactor for as long as this lives.
+/// Keeps the runtime's shared state (and so its driver) alive. Move-only.
+class Registration {
+ public:
+  /// Registers `fd` (which must stay open until this is destroyed).
+  /// Errors: std::logic_error outside a runtime or when the runtime was built without
+  /// enable_io; std::system_error when epoll refuses the descriptor.
+  explicit Registration(int fd);
+  Registration(Registration&& other) noexcept;
+  Registration& operator=(Registration&&) = delete;
+  Registration(const Registration&) = delete;
+  ~Registration();
+
+  ScheduledIo& io() const noexcept { return *io_; }
+  int fd() const noexcept { return io_ ? io_->fd : -1; }
+  /// Deregisters now (before closing the descriptor); idempotent.
+  void deregister() noexcept;
+
+ private:
+  std::shared_ptr<RuntimeInner> runtime_;
+  Driver* driver_ = nullptr;
+  ScheduledIo* io_ = nullptr;
+};
+
+/// The awaitable of a readiness wait: gives a ReadyEvent. Cancel-safe: destroying it unlinks
+/// its waiter. (At runtime shutdown the waiting task is cancelled, so a wait never outlives
+/// the reactor.)
+class [[nodiscard]] ReadinessOp final : public Leaf {
+ public:
+  ReadinessOp(ScheduledIo& io, io::Interest interest, const char* what) noexcept
+      : io_(io), what_(what) {
+    waiter_.interest = io::Ready::from_interest(interest);
+  }
+  ReadinessOp(const ReadinessOp&) = delete;
+  ReadinessOp& operator=(const ReadinessOp&) = delete;
+  ~ReadinessOp() {
+    // waker_task is written only by the awaiting task: set means the waiter may be queued.
+    if (waiter_.waker_task) io_.cancel(waiter_);
+  }
+
+  bool await_ready() { return coop_has_budget() && io_.poll(waiter_, nullptr, event_); }
+  bool await_suspend(std::coroutine_handle<> awaiting);
+  ReadyEvent await_resume() noexcept {
+    coop_consume();
+    return event_;
+  }
+
+ private:
+  bool poll_ready() noexcept override;
+  ScheduledIo& io_;
+  const char* what_;
+  IoWaiter waiter_;
+  ReadyEvent event_;
+};
+
+}  // namespace tokio::detail

@@ -1,0 +1,129 @@
+// ScheduledIo, Registration and the readiness awaitable (see tokio/detail/io_registration.hpp).
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "runtime/driver/driver.hpp"
+#include "tokio/detail/coop.hpp"
+#include "tokio/detail/io_registration.hpp"
+#include "tokio/detail/runtime_inner.hpp"
+
+namespace tokio::detail {
+
+bool ScheduledIo::check(io::Ready interest, ReadyEvent& out) const noexcept {
+  // acquire: pairs with set_readiness's release, so that what the driver saw is visible.
+  const auto word = readiness_.load(std::memory_order_acquire);
+  const io::Ready ready = io::Ready(static_cast<std::uint32_t>(word & kReadyMask)) & interest;
+  if (ready.is_empty()) return false;
+  out.ready = ready;
+  out.tick = static_cast<std::uint32_t>((word & kTickMask) >> kTickShift);
+  return true;
+}
+
+void ScheduledIo::set_readiness(io::Ready ready, std::uint32_t tick) noexcept {
+  auto word = readiness_.load(std::memory_order_relaxed);
+  std::uint64_t next;
+  do {
+    next = (word & kReadyMask) | ready.bits() | ((std::uint64_t{tick} << kTickShift) & kTickMask);
+  } while (!readiness_.compare_exchange_weak(word, next, std::memory_order_release,
+                                             std::memory_order_relaxed));
+  // Wake the waiters this readiness satisfies; wake after unlocking (waking only schedules,
+  // so the per-thread list is never used re-entrantly).
+  thread_local std::vector<Waker> wake;
+  {
+    std::lock_guard lock(mutex_);
+    for (IoWaiter* w = waiters_.front(); w;) {
+      IoWaiter* next_waiter = w->list_next;
+      if (!(w->interest & ready).is_empty()) {
+        waiters_.remove(*w);
+        wake.push_back(std::move(w->waker));
+      }
+      w = next_waiter;
+    }
+  }
+  for (auto& waker : wake)
+    waker.wake();
+  wake.clear();
+}
+
+void ScheduledIo::clear_readiness(ReadyEvent event) noexcept {
+  // Closed and error readiness is final; only plain readable/writable is cleared.
+  const std::uint64_t clear = event.ready.bits() & (io::Ready::kReadable | io::Ready::kWritable);
+  auto word = readiness_.load(std::memory_order_relaxed);
+  for (;;) {
+    if (((word & kTickMask) >> kTickShift) != (event.tick & (kTickMask >> kTickShift))) return;
+    if (readiness_.compare_exchange_weak(word, word & ~clear, std::memory_order_relaxed,
+                                         std::memory_order_relaxed))
+      return;
+  }
+}
+
+bool ScheduledIo::poll(IoWaiter& waiter, Header* task, ReadyEvent& out) {
+  if (check(waiter.interest, out)) return true;
+  if (!task) return false;
+  std::lock_guard lock(mutex_);
+  if (check(waiter.interest, out)) {  // set just now: see the header for the handshake
+    if (IntrusiveList<IoWaiter>::contains(waiter)) waiters_.remove(waiter);
+    return true;
+  }
+  if (waiter.waker_task != task || !waiter.waker) {
+    waiter.waker = task_waker(task);
+    waiter.waker_task = task;
+  }
+  if (!IntrusiveList<IoWaiter>::contains(waiter)) waiters_.push_back(waiter);
+  return false;
+}
+
+void ScheduledIo::cancel(IoWaiter& waiter) noexcept {
+  std::lock_guard lock(mutex_);
+  if (IntrusiveList<IoWaiter>::contains(waiter)) waiters_.remove(waiter);
+}
+
+bool ReadinessOp::await_suspend(std::coroutine_handle<> awaiting) {
+  auto& ctx = current_context(what_);
+  if (suspend_if_budget_spent(ctx, this, awaiting)) return true;
+  if (io_.poll(waiter_, ctx.task, event_)) return false;
+  suspend_leaf(ctx, this, awaiting);
+  return true;
+}
+
+bool ReadinessOp::poll_ready() noexcept {
+  try {
+    return io_.poll(waiter_, tl_current_context->task, event_);
+  } catch (...) {
+    return false;
+  }
+}
+
+namespace {
+Driver& current_io_driver() {
+  auto& runtime = current_runtime("registering an I/O resource (tokio::net, io::unix::AsyncFd)");
+  Driver* driver = runtime.io_driver();
+  if (!driver)
+    throw std::logic_error(
+        "I/O is disabled on this runtime: build it with Builder::enable_io() or enable_all()");
+  return *driver;
+}
+}  // namespace
+
+Registration::Registration(int fd) {
+  Driver& driver = current_io_driver();
+  runtime_ = tl_runtime->shared_from_this();
+  driver_ = &driver;
+  io_ = driver.register_io(fd);
+}
+
+Registration::Registration(Registration&& other) noexcept
+    : runtime_(std::move(other.runtime_)),
+      driver_(std::exchange(other.driver_, nullptr)),
+      io_(std::exchange(other.io_, nullptr)) {}
+
+Registration::~Registration() {
+  deregister();
+}
+
+void Registration::deregister() noexcept {
+  if (io_) driver_->deregister_io(std::exchange(io_, nullptr));
+}
+
+}  // namespace tokio::detail
