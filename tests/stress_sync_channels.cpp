@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/tracked.hpp"
 #include "tokio/sync/broadcast.hpp"
 #include "tokio/sync/oneshot.hpp"
 #include "tokio/sync/watch.hpp"
@@ -35,29 +36,8 @@ struct Rng {
   }
 };
 
-// Counts every construction and destruction (moved-from instances included).
-struct Counters {
-  std::atomic<long> made{0};
-  std::atomic<long> destroyed{0};
-  long alive() const { return made.load() - destroyed.load(); }
-};
-class Tracked {
- public:
-  Tracked(Counters& c, int v) : c_(&c), v_(v) { c_->made.fetch_add(1, std::memory_order_relaxed); }
-  Tracked(const Tracked& o) : c_(o.c_), v_(o.v_) {
-    c_->made.fetch_add(1, std::memory_order_relaxed);
-  }
-  Tracked(Tracked&& o) noexcept : c_(o.c_), v_(o.v_) {
-    c_->made.fetch_add(1, std::memory_order_relaxed);
-  }
-  Tracked& operator=(const Tracked&) = delete;
-  ~Tracked() { c_->destroyed.fetch_add(1, std::memory_order_relaxed); }
-  int value() const { return v_; }
-
- private:
-  Counters* c_;
-  int v_;
-};
+using tokio_test::Counters;
+using tokio_test::Tracked;
 
 tokio::Task<void> yield_once() {
   co_await tokio::task::yield_now();

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/tracked.hpp"
 #include "tokio/sync/notify.hpp"
 #include "tokio/test.hpp"
 #include "tokio/tokio.hpp"
@@ -23,26 +24,8 @@ namespace broadcast = tokio::sync::broadcast;
 using broadcast::RecvError;
 using broadcast::TryRecvError;
 
-// Counts constructions and destructions of every instance (moved-from ones included), so that
-// `alive()` is 0 exactly when every value was destroyed once.
-struct Counters {
-  std::atomic<int> made{0};
-  std::atomic<int> destroyed{0};
-  int alive() const { return made.load() - destroyed.load(); }
-};
-class Tracked {
- public:
-  Tracked(Counters& c, int v) : c_(&c), v_(v) { c_->made.fetch_add(1); }
-  Tracked(const Tracked& o) : c_(o.c_), v_(o.v_) { c_->made.fetch_add(1); }
-  Tracked(Tracked&& o) noexcept : c_(o.c_), v_(o.v_) { c_->made.fetch_add(1); }
-  Tracked& operator=(const Tracked&) = delete;
-  ~Tracked() { c_->destroyed.fetch_add(1); }
-  int value() const { return v_; }
-
- private:
-  Counters* c_;
-  int v_;
-};
+using tokio_test::Counters;
+using tokio_test::Tracked;
 
 template <class T>
 T expect_recv(broadcast::Receiver<T>& rx) {

@@ -10,6 +10,7 @@
 #include <thread>
 #include <utility>
 
+#include "support/tracked.hpp"
 #include "tokio/sync/notify.hpp"
 #include "tokio/test.hpp"
 #include "tokio/tokio.hpp"
@@ -20,26 +21,8 @@ namespace oneshot = tokio::sync::oneshot;
 using oneshot::RecvError;
 using oneshot::TryRecvError;
 
-// Counts constructions and destructions of every instance (moved-from ones included), so that
-// `alive()` is 0 exactly when every value was destroyed once.
-struct Counters {
-  std::atomic<int> made{0};
-  std::atomic<int> destroyed{0};
-  int alive() const { return made.load() - destroyed.load(); }
-};
-class Tracked {
- public:
-  Tracked(Counters& c, int v) : c_(&c), v_(v) { c_->made.fetch_add(1); }
-  Tracked(const Tracked& o) : c_(o.c_), v_(o.v_) { c_->made.fetch_add(1); }
-  Tracked(Tracked&& o) noexcept : c_(o.c_), v_(o.v_) { c_->made.fetch_add(1); }
-  Tracked& operator=(const Tracked&) = delete;
-  ~Tracked() { c_->destroyed.fetch_add(1); }
-  int value() const { return v_; }
-
- private:
-  Counters* c_;
-  int v_;
-};
+using tokio_test::Counters;
+using tokio_test::Tracked;
 
 // Lets spawned tasks run until they are parked on what they await.
 tokio::Task<void> settle() {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/tracked.hpp"
 #include "tokio/test.hpp"
 #include "tokio/tokio.hpp"
 
@@ -17,33 +18,8 @@ namespace {
 namespace watch = tokio::sync::watch;
 using watch::RecvError;
 
-// Counts constructions and destructions of every instance (moved-from ones included), so that
-// `alive()` is 0 exactly when every value was destroyed once.
-struct Counters {
-  std::atomic<int> made{0};
-  std::atomic<int> destroyed{0};
-  int alive() const { return made.load() - destroyed.load(); }
-};
-class Tracked {
- public:
-  Tracked(Counters& c, int v) : c_(&c), v_(v) { c_->made.fetch_add(1); }
-  Tracked(const Tracked& o) : c_(o.c_), v_(o.v_) { c_->made.fetch_add(1); }
-  Tracked(Tracked&& o) noexcept : c_(o.c_), v_(o.v_) { c_->made.fetch_add(1); }
-  Tracked& operator=(const Tracked& o) {
-    v_ = o.v_;
-    return *this;
-  }
-  Tracked& operator=(Tracked&& o) noexcept {
-    v_ = o.v_;
-    return *this;
-  }
-  ~Tracked() { c_->destroyed.fetch_add(1); }
-  int value() const { return v_; }
-
- private:
-  Counters* c_;
-  int v_;
-};
+using tokio_test::Counters;
+using tokio_test::Tracked;
 
 // Lets spawned tasks run until they are parked on what they await.
 tokio::Task<void> settle() {
