@@ -17,8 +17,13 @@ Header::Header(const TaskVTable* vt, std::uint64_t initial_state) noexcept
 
 std::uint64_t next_task_id() noexcept {
   // Relaxed: ids only need to be unique, not ordered with anything.
-  static std::atomic<std::uint64_t> next{1};
-  return next.fetch_add(1, std::memory_order_relaxed);
+  // On a cache line of its own: spawning threads hit it on every spawn, and sharing the line
+  // with whatever the linker places next to it cost about 20% of spawn_many_local.
+  struct alignas(64) Counter {  // sizeof == 64: nothing else can share the line
+    std::atomic<std::uint64_t> value{1};
+  };
+  static Counter next;
+  return next.value.fetch_add(1, std::memory_order_relaxed);
 }
 
 void task_inc_ref(Header* task) noexcept {
