@@ -497,10 +497,23 @@ TOKIO_TEST_ALL_FLAVORS(TimeSleep, select_short_sleep_beats_long_one_real_clock) 
 }
 
 namespace {
+// Arms a long sleep, after saying (through `started`) that its DropCounter exists.
+tokio::Task<void> started_sleeper(std::atomic<int>* drops, tokio::sync::Semaphore* started,
+                                  Duration d) {
+  DropCounter counter(*drops);
+  started->add_permits(1);
+  co_await tokio::time::sleep(d);
+}
+
+// Returns once all 100 sleepers have started: a sleeper that never ran would have no
+// DropCounter to count, whatever shutdown does.
 tokio::Task<void> spawn_sleepers_and_return(std::atomic<int>* drops) {
+  tokio::sync::Semaphore started(0);
   for (int i = 0; i < 100; ++i)
-    (void)tokio::spawn(counted_sleep(drops, 1h + std::chrono::milliseconds(i), i));
-  co_await tokio::time::sleep(1ms);
+    (void)tokio::spawn(started_sleeper(drops, &started, 1h + std::chrono::milliseconds(i)));
+  auto all = co_await started.acquire_many(100);
+  TOKIO_CO_ASSERT(all.has_value());
+  all->forget();
   EXPECT_EQ(drops->load(), 0);
 }
 }  // namespace
