@@ -6,6 +6,7 @@
 #include "tokio/macros/join.hpp"
 #include "tokio/macros/select.hpp"
 #include "tokio/main.hpp"
+#include "tokio/net.hpp"
 #include "tokio/result.hpp"
 #include "tokio/runtime/builder.hpp"
 #include "tokio/runtime/handle.hpp"

@@ -81,7 +81,8 @@ class Registration {
   /// enable_io; std::system_error when epoll refuses the descriptor.
   explicit Registration(int fd);
   Registration(Registration&& other) noexcept;
-  Registration& operator=(Registration&&) = delete;
+  /// Deregisters what this held, then takes `other`'s registration.
+  Registration& operator=(Registration&& other) noexcept;
   Registration(const Registration&) = delete;
   ~Registration();
 

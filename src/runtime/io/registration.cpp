@@ -118,6 +118,16 @@ Registration::Registration(Registration&& other) noexcept
       driver_(std::exchange(other.driver_, nullptr)),
       io_(std::exchange(other.io_, nullptr)) {}
 
+Registration& Registration::operator=(Registration&& other) noexcept {
+  if (this != &other) {
+    deregister();
+    runtime_ = std::move(other.runtime_);
+    driver_ = std::exchange(other.driver_, nullptr);
+    io_ = std::exchange(other.io_, nullptr);
+  }
+  return *this;
+}
+
 Registration::~Registration() {
   deregister();
 }

@@ -1,0 +1,167 @@
+// tokio::net::TcpStream: a TCP connection driven by the runtime's reactor.
+#pragma once
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "tokio/detail/owned_fd.hpp"
+#include "tokio/detail/stream_socket.hpp"
+#include "tokio/io/buffer.hpp"
+#include "tokio/io/io_slice.hpp"
+#include "tokio/io/ready.hpp"
+#include "tokio/net/socket_addr.hpp"
+#include "tokio/task/task.hpp"
+
+namespace tokio::net {
+
+class TcpListener;
+class TcpSocket;
+namespace tcp {
+class ReadHalf;
+class WriteHalf;
+class OwnedReadHalf;
+class OwnedWriteHalf;
+}  // namespace tcp
+
+/// A TCP connection between a local and a remote socket, made by connect() or
+/// TcpListener::accept(). It is an io::AsyncRead and io::AsyncWrite: use it with the io
+/// utilities (read_exact, write_all, copy, BufReader...).
+///
+/// Errors are std::system_error whose code is the OS error (std::errc::connection_refused,
+/// connection_reset, broken_pipe...) and whose message names the peer address. Writing to a
+/// peer that closed gives broken_pipe; the process never gets SIGPIPE.
+///
+/// Threads: a TcpStream may be moved between tasks. One read-side operation and one write-side
+/// operation may run at once (from two tasks: see split / into_split); two reads at once, or two
+/// writes at once, are a misuse whose bytes interleave unpredictably.
+class TcpStream {
+ public:
+  /// Connects to `addr`: "host:port" or "ip:port". A host name is resolved (lookup_host) and
+  /// each address is tried in turn; the first connection wins. Throws std::system_error for the
+  /// last address that failed (its message names it), or for a name that does not resolve.
+  /// Cancel-safe in the sense that dropping it closes any half-made connection.
+  static Task<TcpStream> connect(std::string addr);
+  /// Connects to one address.
+  static Task<TcpStream> connect(SocketAddr addr);
+  /// Takes a connected socket descriptor (blocking or not; it is made non-blocking) and
+  /// registers it with the current runtime. Throws std::logic_error outside a runtime.
+  static TcpStream from_std(int fd);
+  /// Deregisters and gives the descriptor back (still non-blocking); the stream is then empty.
+  int into_std() &&;
+  int as_raw_fd() const noexcept { return socket_.fd(); }
+
+  TcpStream(TcpStream&&) noexcept = default;
+  /// Closes this connection, then takes `other`'s.
+  TcpStream& operator=(TcpStream&&) noexcept = default;
+  TcpStream(const TcpStream&) = delete;
+  TcpStream& operator=(const TcpStream&) = delete;
+
+  SocketAddr local_addr() const;
+  SocketAddr peer_addr() const { return peer_; }
+
+  // ---- AsyncRead / AsyncWrite -------------------------------------------------------------
+
+  /// Reads what is available, up to buf's size: at least 1 byte, or 0 at end of stream.
+  /// Cancel-safe: a read that did not complete consumed nothing.
+  template <io::MutableBuffer B>
+  detail::StreamSocket::ReadOp read(B&& buf) const noexcept {
+    return socket_.read(io::as_mutable_bytes(buf));
+  }
+  /// Writes some of buf (at least 1 byte unless buf is empty) and gives how many. Cancel-safe.
+  template <io::ConstBuffer B>
+  detail::StreamSocket::WriteOp write(B&& buf) const noexcept {
+    return socket_.write(io::as_const_bytes(buf));
+  }
+  /// Writes from several buffers in one system call (sendmsg). Cancel-safe.
+  detail::StreamSocket::WritevOp write_vectored(
+      std::span<const io::IoSlice> slices) const noexcept {
+    return socket_.write_vectored(slices);
+  }
+  /// Nothing is buffered in user space: completes at once.
+  auto flush() const noexcept {
+    return detail::StreamSocket::ImmediateOp{[] {}};
+  }
+  /// Shuts the write side down (the peer reads end of stream); reading stays possible.
+  auto shutdown() const noexcept {
+    return detail::StreamSocket::ImmediateOp{[this] { socket_.shutdown(SHUT_WR); }};
+  }
+
+  // ---- more reading and writing -----------------------------------------------------------
+
+  /// Like read, but the bytes stay in the socket for the next read. Cancel-safe.
+  template <io::MutableBuffer B>
+  detail::StreamSocket::ReadOp peek(B&& buf) const noexcept {
+    return socket_.peek(io::as_mutable_bytes(buf));
+  }
+  /// One non-blocking read: the byte count (0 at end of stream), or std::nullopt when nothing
+  /// is available now (wait with readable()). Other errors throw.
+  template <io::MutableBuffer B>
+  std::optional<std::size_t> try_read(B&& buf) const {
+    return socket_.try_read(io::as_mutable_bytes(buf), 0);
+  }
+  /// One non-blocking write: the byte count, or std::nullopt when the socket buffer is full.
+  template <io::ConstBuffer B>
+  std::optional<std::size_t> try_write(B&& buf) const {
+    return socket_.try_write(io::as_const_bytes(buf));
+  }
+  std::optional<std::size_t> try_write_vectored(std::span<const io::IoSlice> slices) const {
+    return socket_.try_write_vectored(slices);
+  }
+  /// Waits until the stream is readable (data, end of stream or an error is pending).
+  /// Cancel-safe. May be spurious: try_read can still give std::nullopt.
+  detail::StreamSocket::ReadyOp readable() const noexcept {
+    return socket_.ready(io::Interest::READABLE);
+  }
+  /// Waits until the stream is writable. Cancel-safe. May be spurious.
+  detail::StreamSocket::ReadyOp writable() const noexcept {
+    return socket_.ready(io::Interest::WRITABLE);
+  }
+  /// Waits for any of `interest`; gives the readiness seen. Cancel-safe.
+  detail::StreamSocket::ReadyOp ready(io::Interest interest) const noexcept {
+    return socket_.ready(interest);
+  }
+
+  // ---- options ----------------------------------------------------------------------------
+
+  /// TCP_NODELAY: send small writes at once instead of coalescing them (Nagle off).
+  void set_nodelay(bool nodelay);
+  bool nodelay() const;
+  /// SO_LINGER: how long closing may wait for unsent data; a zero duration makes closing reset
+  /// the connection. std::nullopt (the default) closes at once and lets the kernel finish
+  /// sending in the background.
+  void set_linger(std::optional<std::chrono::seconds> linger);
+  std::optional<std::chrono::seconds> linger() const;
+  /// IP_TTL (IPv4) or IPV6_UNICAST_HOPS (IPv6).
+  void set_ttl(std::uint32_t ttl);
+  std::uint32_t ttl() const;
+  /// The pending socket error (SO_ERROR), cleared as it is read; an empty code when none.
+  std::error_code take_error() const;
+
+  // ---- splitting --------------------------------------------------------------------------
+
+  /// Borrowed halves for reading and writing at once from two tasks; they must not outlive the
+  /// stream.
+  std::pair<tcp::ReadHalf, tcp::WriteHalf> split() noexcept;
+  /// Owned halves (sharing the stream); dropping the write half shuts down the write side.
+  /// Put them back together with tcp::reunite.
+  std::pair<tcp::OwnedReadHalf, tcp::OwnedWriteHalf> into_split() &&;
+
+ private:
+  friend class TcpListener;
+  friend class TcpSocket;
+  TcpStream(detail::PollEvented io, SocketAddr peer);
+  static Task<TcpStream> connect_with(detail::OwnedFd fd, SocketAddr addr);
+
+  detail::StreamSocket socket_;
+  SocketAddr peer_;
+};
+
+}  // namespace tokio::net

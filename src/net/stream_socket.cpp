@@ -1,0 +1,42 @@
+// StreamSocket: see tokio/detail/stream_socket.hpp.
+#include "tokio/detail/stream_socket.hpp"
+
+#include "tokio/detail/socket.hpp"
+
+namespace tokio::detail {
+
+void StreamSocket::fail(int err, const char* op) const {
+  throw_socket_error(err, op, peer_);
+}
+
+std::optional<std::size_t> StreamSocket::try_read(std::span<std::byte> buf, int flags) const {
+  if (buf.empty()) return 0;
+  return try_io(
+      io_.io(), io::Interest::READABLE, [&] { return ::recv(fd(), buf.data(), buf.size(), flags); },
+      [&](int err) { fail(err, flags ? "peek from" : "read from"); });
+}
+
+std::optional<std::size_t> StreamSocket::try_write(std::span<const std::byte> buf) const {
+  if (buf.empty()) return 0;
+  return try_io(
+      io_.io(), io::Interest::WRITABLE,
+      [&] { return ::send(fd(), buf.data(), buf.size(), MSG_NOSIGNAL); },
+      [&](int err) { fail(err, "write to"); });
+}
+
+std::optional<std::size_t> StreamSocket::try_write_vectored(
+    std::span<const io::IoSlice> slices) const {
+  std::size_t total = 0;
+  for (const auto& s : slices)
+    total += s.size();
+  if (total == 0) return 0;
+  return try_io(io_.io(), io::Interest::WRITABLE,
+                WritevCall{this, slices.data(), slices.size(), total},
+                [&](int err) { fail(err, "write to"); });
+}
+
+void StreamSocket::shutdown(int how) const {
+  if (::shutdown(fd(), how) < 0) throw_last_socket_error("shutting down the connection to", peer_);
+}
+
+}  // namespace tokio::detail

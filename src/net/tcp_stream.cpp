@@ -1,0 +1,140 @@
+// TcpStream: connecting, options and splitting (the I/O itself is inline in the header).
+#include "tokio/net/tcp/stream.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+
+#include <memory>
+
+#include "tokio/detail/socket.hpp"
+#include "tokio/net/lookup_host.hpp"
+#include "tokio/net/tcp/split.hpp"
+
+namespace tokio::net {
+
+TcpStream::TcpStream(detail::PollEvented io, SocketAddr peer)
+    : socket_(std::move(io), peer.to_string()), peer_(peer) {}
+
+Task<TcpStream> TcpStream::connect(SocketAddr addr) {
+  return connect_with(
+      detail::OwnedFd(detail::new_socket(addr.family(), SOCK_STREAM, addr.to_string())), addr);
+}
+
+Task<TcpStream> TcpStream::connect_with(detail::OwnedFd owned, SocketAddr addr) {
+  // The frame owns the descriptor from the call on, so a Task dropped unstarted closes it.
+  const int fd = owned.get();
+  detail::PollEvented io(owned.release());
+  if (::connect(fd, addr.as_sockaddr(), addr.sockaddr_len()) < 0 && errno != EINPROGRESS)
+    detail::throw_last_socket_error("connecting to", addr.to_string());
+  // The connection is made (or failed) when the socket turns writable.
+  detail::ReadinessOp wait(io.io(), io::Interest::WRITABLE, "awaiting TcpStream::connect");
+  co_await wait;
+  if (const int err = detail::take_socket_error(fd); err != 0)
+    detail::throw_socket_error(err, "connecting to", addr.to_string());
+  co_return TcpStream(std::move(io), addr);
+}
+
+Task<TcpStream> TcpStream::connect(std::string addr) {
+  std::vector<SocketAddr> addrs;
+  if (auto numeric = SocketAddr::try_parse(addr))
+    addrs.push_back(*numeric);
+  else
+    addrs = co_await lookup_host(addr);
+  // Try each address in turn; report the last failure.
+  std::exception_ptr last;
+  for (const SocketAddr& a : addrs) {
+    try {
+      co_return co_await connect(a);
+    } catch (const std::system_error&) {
+      last = std::current_exception();
+    }
+  }
+  if (last) std::rethrow_exception(last);
+  detail::throw_socket_error(EADDRNOTAVAIL, "connecting to", std::string(addr) + " (no address)");
+}
+
+TcpStream TcpStream::from_std(int fd) {
+  detail::make_nonblocking(fd);
+  const SocketAddr peer = detail::peer_addr_of(fd, "TcpStream::from_std: getpeername");
+  return TcpStream(detail::PollEvented(fd), peer);
+}
+
+int TcpStream::into_std() && {
+  return socket_.io().release();
+}
+
+SocketAddr TcpStream::local_addr() const {
+  return detail::local_addr_of(socket_.fd(), "TcpStream::local_addr");
+}
+
+void TcpStream::set_nodelay(bool nodelay) {
+  detail::set_int_option(socket_.fd(), IPPROTO_TCP, TCP_NODELAY, nodelay, "setting TCP_NODELAY");
+}
+
+bool TcpStream::nodelay() const {
+  return detail::get_int_option(socket_.fd(), IPPROTO_TCP, TCP_NODELAY, "reading TCP_NODELAY");
+}
+
+void TcpStream::set_linger(std::optional<std::chrono::seconds> linger) {
+  detail::set_linger_option(socket_.fd(),
+                            linger ? std::optional<int>(linger->count()) : std::nullopt);
+}
+
+std::optional<std::chrono::seconds> TcpStream::linger() const {
+  const auto seconds = detail::get_linger_option(socket_.fd());
+  if (!seconds) return std::nullopt;
+  return std::chrono::seconds(*seconds);
+}
+
+void TcpStream::set_ttl(std::uint32_t ttl) {
+  if (peer_.is_ipv4())
+    detail::set_int_option(socket_.fd(), IPPROTO_IP, IP_TTL, static_cast<int>(ttl),
+                           "setting IP_TTL");
+  else
+    detail::set_int_option(socket_.fd(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, static_cast<int>(ttl),
+                           "setting IPV6_UNICAST_HOPS");
+}
+
+std::uint32_t TcpStream::ttl() const {
+  if (peer_.is_ipv4())
+    return detail::get_int_option(socket_.fd(), IPPROTO_IP, IP_TTL, "reading IP_TTL");
+  return detail::get_int_option(socket_.fd(), IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+                                "reading IPV6_UNICAST_HOPS");
+}
+
+std::error_code TcpStream::take_error() const {
+  const int err = detail::take_socket_error(socket_.fd());
+  return err ? std::error_code(err, std::system_category()) : std::error_code();
+}
+
+std::pair<tcp::ReadHalf, tcp::WriteHalf> TcpStream::split() noexcept {
+  return {tcp::ReadHalf(*this), tcp::WriteHalf(*this)};
+}
+
+std::pair<tcp::OwnedReadHalf, tcp::OwnedWriteHalf> TcpStream::into_split() && {
+  auto shared = std::make_shared<TcpStream>(std::move(*this));
+  return {tcp::OwnedReadHalf(shared), tcp::OwnedWriteHalf(shared)};
+}
+
+namespace tcp {
+
+void OwnedWriteHalf::shutdown_on_drop() noexcept {
+  // The peer sees end of stream even while the read half keeps the connection open. A failure
+  // (the connection is already gone) has no one to report to.
+  if (stream_ && shutdown_on_drop_) ::shutdown(stream_->as_raw_fd(), SHUT_WR);
+  shutdown_on_drop_ = false;
+}
+
+Result<TcpStream, ReuniteError> reunite(OwnedReadHalf read, OwnedWriteHalf write) {
+  if (!read.is_pair_of(write)) return Err(ReuniteError{std::move(read), std::move(write)});
+  write.forget();
+  std::shared_ptr<TcpStream> shared = std::move(read.stream_);
+  write.stream_.reset();
+  // Both halves are gone: this is the only reference left.
+  return TcpStream(std::move(*shared));
+}
+
+}  // namespace tcp
+
+}  // namespace tokio::net

@@ -1,0 +1,208 @@
+// tokio::net::TcpStream / TcpListener (after Tokio's tcp_stream.rs, tcp_echo.rs, tcp_accept.rs,
+// tcp_connect.rs, tcp_shutdown.rs, tcp_split.rs, tcp_into_split.rs).
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "tokio/test.hpp"
+#include "tokio/tokio.hpp"
+
+namespace {
+
+using tokio::net::SocketAddr;
+using tokio::net::TcpListener;
+using tokio::net::TcpStream;
+using namespace std::chrono_literals;
+
+// Local loops rather than the io utilities: these tests check the stream's own primitives.
+template <class W>
+tokio::Task<void> send_all(W& w, std::span<const std::byte> data) {
+  while (!data.empty()) {
+    const std::size_t n = co_await w.write(data);
+    TOKIO_CO_ASSERT(n > 0);
+    data = data.subspan(n);
+  }
+}
+template <class R>
+tokio::Task<std::vector<std::byte>> recv_to_end(R& r) {
+  std::vector<std::byte> out;
+  std::byte buf[4096];
+  for (;;) {
+    const std::size_t n = co_await r.read(buf);
+    if (n == 0) break;
+    out.insert(out.end(), buf, buf + n);
+  }
+  co_return out;
+}
+template <class R>
+tokio::Task<void> recv_exact(R& r, std::span<std::byte> out) {
+  while (!out.empty()) {
+    const std::size_t n = co_await r.read(out);
+    if (n == 0) throw std::runtime_error("early end of stream");
+    out = out.subspan(n);
+  }
+}
+
+std::vector<std::byte> pattern(std::size_t size, std::uint32_t seed) {
+  std::vector<std::byte> out(size);
+  std::uint32_t x = seed;
+  for (auto& b : out) {
+    x = x * 1664525u + 1013904223u;
+    b = static_cast<std::byte>(x >> 24);
+  }
+  return out;
+}
+
+std::span<const std::byte> bytes(std::string_view s) {
+  return std::as_bytes(std::span(s.data(), s.size()));
+}
+
+tokio::Task<void> echo_once(TcpListener* listener) {
+  auto [socket, peer] = co_await listener->accept();
+  EXPECT_EQ(peer, socket.peer_addr());
+  auto data = co_await recv_to_end(socket);
+  co_await send_all(socket, data);
+  co_await socket.shutdown();
+}
+
+TOKIO_TEST_ALL_FLAVORS(TcpStream, echo_round_trip) {
+  auto listener = co_await TcpListener::bind("127.0.0.1:0");
+  const SocketAddr addr = listener.local_addr();
+  EXPECT_TRUE(addr.is_ipv4());
+  EXPECT_NE(addr.port(), 0);
+  auto server = tokio::spawn(echo_once(&listener));
+  auto client = co_await TcpStream::connect(addr);
+  EXPECT_EQ(client.peer_addr(), addr);
+  co_await send_all(client, bytes("hello world"));
+  co_await client.shutdown();
+  auto echoed = co_await recv_to_end(client);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(echoed.data()), echoed.size()),
+            "hello world");
+  co_await server;
+}
+
+TOKIO_TEST_ALL_FLAVORS(TcpStream, connect_by_name) {
+  auto listener = co_await TcpListener::bind("localhost:0");
+  const auto port = listener.local_addr().port();
+  auto server = tokio::spawn(echo_once(&listener));
+  // "localhost" may resolve to ::1 first, where nothing listens: connect tries each address.
+  auto client = co_await TcpStream::connect("localhost:" + std::to_string(port));
+  co_await client.shutdown();
+  auto echoed = co_await recv_to_end(client);
+  EXPECT_TRUE(echoed.empty());
+  co_await server;
+}
+
+tokio::Task<std::vector<std::byte>> read_all_from(TcpListener* listener) {
+  auto [socket, peer] = co_await listener->accept();
+  co_return co_await recv_to_end(socket);
+}
+
+TOKIO_TEST_ALL_FLAVORS(TcpStream, large_transfer_byte_for_byte) {
+  auto listener = co_await TcpListener::bind("127.0.0.1:0");
+  auto reader = tokio::spawn(read_all_from(&listener));
+  const auto data = pattern(8 << 20, 7);
+  {
+    auto client = co_await TcpStream::connect(listener.local_addr());
+    co_await send_all(client, data);
+  }  // closing sends FIN
+  auto received = co_await reader;
+  TOKIO_CO_ASSERT(received.size() == data.size());
+  EXPECT_TRUE(received == data);
+}
+
+TOKIO_TEST(TcpStream, connection_refused_names_the_address) {
+  // Bind then drop a listener: its port is (almost certainly) free and refuses connections.
+  SocketAddr addr;
+  {
+    auto listener = co_await TcpListener::bind("127.0.0.1:0");
+    addr = listener.local_addr();
+  }
+  bool refused = false;
+  try {
+    (void)co_await TcpStream::connect(addr);
+  } catch (const std::system_error& e) {
+    refused = true;
+    EXPECT_EQ(e.code(), std::errc::connection_refused) << e.what();
+    EXPECT_NE(std::string(e.what()).find(addr.to_string()), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(refused);
+}
+
+TOKIO_TEST(TcpStream, bind_address_in_use) {
+  auto first = co_await TcpListener::bind("127.0.0.1:0");
+  bool in_use = false;
+  try {
+    (void)co_await TcpListener::bind(first.local_addr());
+  } catch (const std::system_error& e) {
+    in_use = true;
+    EXPECT_EQ(e.code(), std::errc::address_in_use) << e.what();
+    EXPECT_NE(std::string(e.what()).find(first.local_addr().to_string()), std::string::npos);
+  }
+  EXPECT_TRUE(in_use);
+}
+
+TOKIO_TEST(TcpStream, bad_address_strings) {
+  int invalid = 0;
+  for (const char* text : {"127.0.0.1", "127.0.0.1:99999", "127.0.0.1:", "[::1]", "1.2.3.4:x"}) {
+    try {
+      (void)co_await TcpListener::bind(text);
+    } catch (const std::invalid_argument& e) {
+      ++invalid;
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(invalid, 5);
+}
+
+// Accepts, waits for `go` (the client finished connecting), then resets the connection.
+tokio::Task<void> accept_and_reset(TcpListener* listener, tokio::sync::oneshot::Receiver<int> go) {
+  auto [socket, peer] = co_await listener->accept();
+  (void)co_await go;
+  socket.set_linger(0s);  // SO_LINGER 0: closing sends RST
+}
+
+TOKIO_TEST_ALL_FLAVORS(TcpStream, write_after_reset_is_an_error_not_sigpipe) {
+  auto listener = co_await TcpListener::bind("127.0.0.1:0");
+  auto [go_tx, go_rx] = tokio::sync::oneshot::channel<int>();
+  auto server = tokio::spawn(accept_and_reset(&listener, std::move(go_rx)));
+  auto client = co_await TcpStream::connect(listener.local_addr());
+  (void)go_tx.send(1);
+  co_await server;
+  std::vector<std::byte> chunk(64 * 1024);
+  bool failed = false;
+  try {
+    for (int i = 0; i < 1000; ++i)
+      (void)co_await client.write(chunk);
+  } catch (const std::system_error& e) {
+    failed = true;
+    EXPECT_TRUE(e.code() == std::errc::connection_reset || e.code() == std::errc::broken_pipe)
+        << e.what();
+  }
+  EXPECT_TRUE(failed);
+}
+
+TOKIO_TEST(TcpStream, options) {
+  auto listener = co_await TcpListener::bind("127.0.0.1:0");
+  auto client = co_await TcpStream::connect(listener.local_addr());
+  client.set_nodelay(true);
+  EXPECT_TRUE(client.nodelay());
+  client.set_nodelay(false);
+  EXPECT_FALSE(client.nodelay());
+  client.set_ttl(42);
+  EXPECT_EQ(client.ttl(), 42u);
+  EXPECT_FALSE(client.linger().has_value());
+  client.set_linger(5s);
+  EXPECT_EQ(client.linger(), std::optional(std::chrono::seconds(5)));
+  EXPECT_FALSE(client.take_error());
+  listener.set_ttl(7);
+  EXPECT_EQ(listener.ttl(), 7u);
+  EXPECT_EQ(client.local_addr().ip(), "127.0.0.1");
+}
+
+}  // namespace
