@@ -5,13 +5,19 @@
 // The runtime is the multi-thread one with its default worker count, I/O and time enabled,
 // created once for the whole program.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <exception>
 #include <mutex>
+#include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tokio/tokio.hpp"
@@ -30,6 +36,12 @@ constexpr int kMutexLocks = 1'000;
 constexpr int kMpscProducers = 10;
 constexpr int kMpscPerProducer = 10'000;
 constexpr std::size_t kMpscCapacity = 1'024;
+constexpr int kEchoClients = 50;
+constexpr int kEchoRoundTrips = 2'000;
+constexpr std::size_t kEchoMessage = 64;
+constexpr std::size_t kEchoReadBuffer = 4 * 1024;
+constexpr int kBulkChunks = 4'096;
+constexpr std::size_t kBulkChunk = 64 * 1024;
 
 // Reports a workload whose result is wrong and exits (the figures would be meaningless).
 [[noreturn]] void fail(const char* workload, const char* what) {
@@ -261,6 +273,146 @@ void mpsc_unbounded(tokio::runtime::Runtime& rt, Signal&) {
     fail("mpsc_unbounded", "wrong number of received values");
 }
 
+// ---- TCP -------------------------------------------------------------------------------------
+// Both TCP workloads set up their listener and server task once per repetition (inside the
+// timed repetition: a bind and 50 or 1 connects are negligible next to the 100,000 round trips
+// or 256 MiB streamed); the repetition ends when every client and every server task is done, so
+// no connection outlives it.
+
+// write_all / read_exact as tokio::io's (a Task per call, so the figures do not change when the
+// bench switches to tokio::io::write_all / read_exact once they are in the tree).
+tokio::Task<void> write_all(const tokio::net::TcpStream& stream, std::span<const std::byte> buf) {
+  while (!buf.empty()) {
+    std::size_t n = co_await stream.write(buf);
+    if (n == 0) fail("tcp", "a write took no bytes");
+    buf = buf.subspan(n);
+  }
+}
+
+tokio::Task<std::size_t> read_exact(const tokio::net::TcpStream& stream, std::span<std::byte> buf) {
+  std::size_t done = 0;
+  while (done < buf.size()) {
+    std::size_t n = co_await stream.read(buf.subspan(done));
+    if (n == 0) fail("tcp", "the stream ended in the middle of a message");
+    done += n;
+  }
+  co_return done;
+}
+
+// The byte `i` of round trip `round` of client `client`: every message differs, so an echo of
+// the wrong message (or of stale bytes) is caught.
+std::byte echo_byte(int client, int round, std::size_t i) {
+  return static_cast<std::byte>((client * 131 + round * 7 + static_cast<int>(i)) & 0xff);
+}
+
+// tcp_echo_rr, one connection of the server: TCP_NODELAY, a 4 KiB read buffer; reads what is
+// available and writes all of it back, until the client closes.
+tokio::Task<void> echo_connection(tokio::net::TcpStream stream) {
+  stream.set_nodelay(true);
+  std::array<std::byte, kEchoReadBuffer> buf;
+  for (;;) {
+    std::size_t n = co_await stream.read(buf);
+    if (n == 0) break;
+    co_await write_all(stream, std::span<const std::byte>(buf.data(), n));
+  }
+}
+
+// The echo server: accepts the 50 connections, spawning a task for each, then waits for them.
+tokio::Task<void> echo_server(tokio::net::TcpListener listener) {
+  std::vector<tokio::JoinHandle<void>> connections;
+  connections.reserve(kEchoClients);
+  for (int i = 0; i < kEchoClients; ++i) {
+    auto accepted = co_await listener.accept();
+    connections.push_back(tokio::spawn(echo_connection(std::move(accepted.first))));
+  }
+  for (auto& connection : connections)
+    co_await connection;
+}
+
+// One client: connects (TCP_NODELAY), then 2,000 times writes a 64-byte message (write_all) and
+// reads the echo (read_exact), checking every byte. Gives the number of bytes echoed.
+tokio::Task<std::size_t> echo_client(tokio::net::SocketAddr addr, int client) {
+  auto stream = co_await tokio::net::TcpStream::connect(addr);
+  stream.set_nodelay(true);
+  std::array<std::byte, kEchoMessage> out;
+  std::array<std::byte, kEchoMessage> in;
+  std::size_t echoed = 0;
+  for (int round = 0; round < kEchoRoundTrips; ++round) {
+    for (std::size_t i = 0; i < kEchoMessage; ++i)
+      out[i] = echo_byte(client, round, i);
+    co_await write_all(stream, out);
+    echoed += co_await read_exact(stream, in);
+    if (std::memcmp(in.data(), out.data(), kEchoMessage) != 0)
+      fail("tcp_echo_rr", "the echoed bytes differ from the message sent");
+  }
+  co_return echoed;
+}
+
+tokio::Task<std::size_t> tcp_echo_rr_body() {
+  auto listener = co_await tokio::net::TcpListener::bind("127.0.0.1:0");
+  const auto addr = listener.local_addr();
+  auto server = tokio::spawn(echo_server(std::move(listener)));
+  std::vector<tokio::JoinHandle<std::size_t>> clients;
+  clients.reserve(kEchoClients);
+  for (int c = 0; c < kEchoClients; ++c)
+    clients.push_back(tokio::spawn(echo_client(addr, c)));
+  std::size_t echoed = 0;
+  for (auto& client : clients)
+    echoed += co_await client;
+  co_await server;
+  co_return echoed;
+}
+
+// tcp_echo_rr: an echo server on 127.0.0.1 and 50 clients doing 2,000 round trips of 64 bytes;
+// ns per round trip.
+void tcp_echo_rr(tokio::runtime::Runtime& rt, Signal&) {
+  try {
+    if (rt.block_on(tcp_echo_rr_body()) !=
+        std::size_t(kEchoClients) * kEchoRoundTrips * kEchoMessage)
+      fail("tcp_echo_rr", "wrong number of echoed bytes");
+  } catch (const std::exception& e) {
+    fail("tcp_echo_rr", e.what());
+  }
+}
+
+// tcp_stream_bulk, the server: accepts one connection and reads it until EOF with a 64 KiB
+// buffer; gives the byte count.
+tokio::Task<std::size_t> bulk_server(tokio::net::TcpListener listener) {
+  auto accepted = co_await listener.accept();
+  auto& stream = accepted.first;
+  std::vector<std::byte> buf(kBulkChunk);
+  std::size_t received = 0;
+  for (;;) {
+    std::size_t n = co_await stream.read(buf);
+    if (n == 0) break;
+    received += n;
+  }
+  co_return received;
+}
+
+tokio::Task<std::size_t> tcp_stream_bulk_body() {
+  auto listener = co_await tokio::net::TcpListener::bind("127.0.0.1:0");
+  const auto addr = listener.local_addr();
+  auto server = tokio::spawn(bulk_server(std::move(listener)));
+  auto stream = co_await tokio::net::TcpStream::connect(addr);
+  std::vector<std::byte> chunk(kBulkChunk, std::byte{0x5a});
+  for (int i = 0; i < kBulkChunks; ++i)
+    co_await write_all(stream, chunk);
+  co_await stream.shutdown();
+  co_return co_await server;
+}
+
+// tcp_stream_bulk: one connection on 127.0.0.1 streams 4,096 chunks of 64 KiB; the server reads
+// until EOF and checks the count; ns per chunk.
+void tcp_stream_bulk(tokio::runtime::Runtime& rt, Signal&) {
+  try {
+    if (rt.block_on(tcp_stream_bulk_body()) != std::size_t(kBulkChunks) * kBulkChunk)
+      fail("tcp_stream_bulk", "the server received the wrong number of bytes");
+  } catch (const std::exception& e) {
+    fail("tcp_stream_bulk", e.what());
+  }
+}
+
 struct Workload {
   const char* name;
   int reps;
@@ -279,6 +431,8 @@ constexpr Workload kWorkloads[] = {
     {"mutex_contended", 11, double(kMutexTasks) * kMutexLocks, &mutex_contended},
     {"timer_cancel", 11, kTimerCancelOps, &timer_cancel},
     {"sleep_many", 11, kSleepTasks, &sleep_many},
+    {"tcp_echo_rr", 5, double(kEchoClients) * kEchoRoundTrips, &tcp_echo_rr},
+    {"tcp_stream_bulk", 5, kBulkChunks, &tcp_stream_bulk},
 };
 
 }  // namespace
