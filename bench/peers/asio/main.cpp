@@ -25,6 +25,7 @@
 // returns once it is complete, then add a row to kWorkloads.
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -36,6 +37,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,6 +68,12 @@ constexpr std::size_t kTimerCancelOps = 100'000;
 constexpr std::size_t kSleepTasks = 10'000;
 constexpr std::size_t kMutexTasks = 100;
 constexpr std::size_t kMutexLocks = 1'000;
+constexpr std::size_t kEchoClients = 50;
+constexpr std::size_t kEchoRoundTrips = 2'000;
+constexpr std::size_t kEchoMessage = 64;
+constexpr std::size_t kEchoReadBuffer = 4 * 1024;
+constexpr std::size_t kBulkChunks = 4'096;
+constexpr std::size_t kBulkChunk = 64 * 1024;
 
 // One io_context run by `threads` pool threads, alive for the whole program.
 class Runtime {
@@ -437,6 +446,163 @@ void mutex_contended(Runtime& rt) {
   if (state.counter != kMutexTasks * kMutexLocks) fail("mutex_contended", "wrong final count");
 }
 
+// ---- TCP ------------------------------------------------------------------------------------
+// Both TCP workloads set up their acceptor and server coroutine once per repetition (inside the
+// timed repetition, as in the Tokio peer); the repetition ends when every client and every
+// server coroutine is done. Mapping: tokio::net::TcpListener -> ip::tcp::acceptor (its
+// endpoint constructor sets SO_REUSEADDR, as Tokio's bind does); TcpStream -> ip::tcp::socket;
+// `read(buf)` -> async_read_some; `write_all` -> asio::async_write (a composed operation that
+// writes until the buffer is sent); `read_exact` -> asio::async_read (reads until the buffer is
+// full). Every operation is awaited with as_tuple(use_awaitable) and its error checked.
+// Asio's reactor tries each read or write at once (speculatively) and only waits in epoll when
+// it would block; the completion is then posted (the coroutine is re-queued).
+using asio::ip::tcp;
+
+// The byte `i` of round trip `round` of client `client` (the same pattern as the other
+// programs): every message differs, so an echo of the wrong message is caught.
+unsigned char echo_byte(std::size_t client, std::size_t round, std::size_t i) {
+  return static_cast<unsigned char>((client * 131 + round * 7 + i) & 0xff);
+}
+
+tcp::endpoint loopback_any_port() {
+  return tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0);
+}
+
+// State shared by one tcp_echo_rr repetition: the clients add the bytes they saw echoed; the
+// 50 clients and 50 server connections each count down once (Asio has no JoinHandle: the
+// counter and the main thread's wait stand for awaiting the clients and the server).
+struct EchoState {
+  std::atomic<std::size_t> echoed{0};
+  Countdown done{2 * kEchoClients};
+};
+
+// tcp_echo_rr, one server connection (co_spawned per accepted socket, as tokio::spawn per
+// connection): TCP_NODELAY, a 4 KiB read buffer; reads what is available (async_read_some)
+// and writes all of it back (async_write) until the client closes.
+awaitable<void> echo_connection(tcp::socket socket, EchoState* state) {
+  socket.set_option(tcp::no_delay(true));
+  std::array<unsigned char, kEchoReadBuffer> buf;
+  for (;;) {
+    auto [ec, n] =
+        co_await socket.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
+    if (ec == asio::error::eof) break;
+    if (ec) fail("tcp_echo_rr", "a server read failed");
+    auto [wec, written] = co_await asio::async_write(socket, asio::buffer(buf.data(), n),
+                                                     asio::as_tuple(use_awaitable));
+    if (wec || written != n) fail("tcp_echo_rr", "a server write failed");
+  }
+  state->done.count_down();
+}
+
+// The echo server: accepts the 50 connections, co_spawning a coroutine for each.
+awaitable<void> echo_server(tcp::acceptor acceptor, EchoState* state) {
+  for (std::size_t i = 0; i < kEchoClients; ++i) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(use_awaitable));
+    if (ec) fail("tcp_echo_rr", "accept failed");
+    asio::co_spawn(acceptor.get_executor(), echo_connection(std::move(socket), state),
+                   asio::detached);
+  }
+}
+
+// One client: connects (TCP_NODELAY), then 2,000 times writes a 64-byte message (async_write)
+// and reads the echo (async_read of exactly 64 bytes), checking every byte.
+awaitable<void> echo_client(tcp::endpoint server, std::size_t client, EchoState* state) {
+  tcp::socket socket(co_await asio::this_coro::executor);
+  auto [cec] = co_await socket.async_connect(server, asio::as_tuple(use_awaitable));
+  if (cec) fail("tcp_echo_rr", "connect failed");
+  socket.set_option(tcp::no_delay(true));
+  std::array<unsigned char, kEchoMessage> out;
+  std::array<unsigned char, kEchoMessage> in;
+  std::size_t echoed = 0;
+  for (std::size_t round = 0; round < kEchoRoundTrips; ++round) {
+    for (std::size_t i = 0; i < kEchoMessage; ++i)
+      out[i] = echo_byte(client, round, i);
+    auto [wec, written] =
+        co_await asio::async_write(socket, asio::buffer(out), asio::as_tuple(use_awaitable));
+    if (wec || written != kEchoMessage) fail("tcp_echo_rr", "a client write failed");
+    auto [rec, got] =
+        co_await asio::async_read(socket, asio::buffer(in), asio::as_tuple(use_awaitable));
+    if (rec) fail("tcp_echo_rr", "a client read failed");
+    echoed += got;
+    if (std::memcmp(in.data(), out.data(), kEchoMessage) != 0)
+      fail("tcp_echo_rr", "the echoed bytes differ from the message sent");
+  }
+  state->echoed.fetch_add(echoed, std::memory_order_relaxed);
+  state->done.count_down();
+  // The socket closes here, so the server connection reads EOF and counts down.
+}
+
+// tcp_echo_rr. Tokio: inside block_on, bind a TcpListener on 127.0.0.1:0, tokio::spawn the
+// echo server (which spawns a task per accepted connection), tokio::spawn 50 clients, await
+// them all. Asio: one coroutine on the pool (the block_on body) binds the acceptor and
+// co_spawns the server and the 50 clients; the main thread waits for all 100 to count down.
+awaitable<void> tcp_echo_rr_body(EchoState* state) {
+  auto ex = co_await asio::this_coro::executor;
+  tcp::acceptor acceptor(ex, loopback_any_port());
+  const tcp::endpoint server = acceptor.local_endpoint();
+  asio::co_spawn(ex, echo_server(std::move(acceptor), state), asio::detached);
+  for (std::size_t c = 0; c < kEchoClients; ++c)
+    asio::co_spawn(ex, echo_client(server, c, state), asio::detached);
+}
+
+void tcp_echo_rr(Runtime& rt) {
+  EchoState state;
+  asio::co_spawn(rt.context(), tcp_echo_rr_body(&state), asio::detached);
+  state.done.wait();
+  if (state.echoed.load() != kEchoClients * kEchoRoundTrips * kEchoMessage)
+    fail("tcp_echo_rr", "wrong number of echoed bytes");
+}
+
+// tcp_stream_bulk, the server: accepts one connection and reads it until EOF with a 64 KiB
+// buffer (async_read_some); gives the byte count.
+awaitable<std::size_t> bulk_server(tcp::acceptor acceptor) {
+  auto [aec, socket] = co_await acceptor.async_accept(asio::as_tuple(use_awaitable));
+  if (aec) fail("tcp_stream_bulk", "accept failed");
+  std::vector<unsigned char> buf(kBulkChunk);
+  std::size_t received = 0;
+  for (;;) {
+    auto [ec, n] =
+        co_await socket.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
+    if (ec == asio::error::eof) break;
+    if (ec) fail("tcp_stream_bulk", "a server read failed");
+    received += n;
+  }
+  co_return received;
+}
+
+// tcp_stream_bulk. Tokio: inside block_on, bind, tokio::spawn the server, connect, write_all
+// 4,096 chunks of 64 KiB, shut down the write side, await the server's JoinHandle (the byte
+// count). Asio: the block_on body (co_spawned with use_future) binds, co_spawns the server with
+// use_future (its std::future stands for the JoinHandle; the main thread waits on both),
+// connects, async_writes the chunks and shuts the send side down.
+awaitable<void> tcp_stream_bulk_body(std::promise<std::future<std::size_t>>* server_out) {
+  auto ex = co_await asio::this_coro::executor;
+  tcp::acceptor acceptor(ex, loopback_any_port());
+  const tcp::endpoint server = acceptor.local_endpoint();
+  server_out->set_value(asio::co_spawn(ex, bulk_server(std::move(acceptor)), asio::use_future));
+  tcp::socket socket(ex);
+  auto [cec] = co_await socket.async_connect(server, asio::as_tuple(use_awaitable));
+  if (cec) fail("tcp_stream_bulk", "connect failed");
+  std::vector<unsigned char> chunk(kBulkChunk, 0x5a);
+  for (std::size_t i = 0; i < kBulkChunks; ++i) {
+    auto [ec, written] =
+        co_await asio::async_write(socket, asio::buffer(chunk), asio::as_tuple(use_awaitable));
+    if (ec || written != kBulkChunk) fail("tcp_stream_bulk", "a write failed");
+  }
+  boost::system::error_code ec;
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) fail("tcp_stream_bulk", "shutdown failed");
+}
+
+void tcp_stream_bulk(Runtime& rt) {
+  std::promise<std::future<std::size_t>> server;
+  auto server_future = server.get_future();
+  auto client = asio::co_spawn(rt.context(), tcp_stream_bulk_body(&server), asio::use_future);
+  client.get();
+  if (server_future.get().get() != kBulkChunks * kBulkChunk)
+    fail("tcp_stream_bulk", "the server received the wrong number of bytes");
+}
+
 struct Workload {
   std::string_view name;
   int reps;
@@ -455,6 +621,8 @@ constexpr Workload kWorkloads[] = {
     {"mutex_contended", 11, kMutexTasks* kMutexLocks, mutex_contended},
     {"timer_cancel", 11, kTimerCancelOps, timer_cancel},
     {"sleep_many", 11, kSleepTasks, sleep_many},
+    {"tcp_echo_rr", 5, kEchoClients* kEchoRoundTrips, tcp_echo_rr},
+    {"tcp_stream_bulk", 5, kBulkChunks, tcp_stream_bulk},
 };
 
 // ns per op of one repetition.

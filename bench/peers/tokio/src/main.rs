@@ -19,6 +19,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::{Builder, Runtime};
 
 /// One benchmark: `run` performs one repetition of `ops` operations.
@@ -41,6 +43,12 @@ const TIMER_CANCEL_OPS: usize = 100_000;
 const SLEEP_TASKS: usize = 10_000;
 const MUTEX_TASKS: usize = 100;
 const MUTEX_LOCKS: usize = 1_000;
+const ECHO_CLIENTS: usize = 50;
+const ECHO_ROUND_TRIPS: usize = 2_000;
+const ECHO_MESSAGE: usize = 64;
+const ECHO_READ_BUFFER: usize = 4 * 1024;
+const BULK_CHUNKS: usize = 4_096;
+const BULK_CHUNK: usize = 64 * 1024;
 
 const WORKLOADS: &[Workload] = &[
     Workload {
@@ -102,6 +110,18 @@ const WORKLOADS: &[Workload] = &[
         reps: 11,
         ops: SLEEP_TASKS as u64,
         run: sleep_many,
+    },
+    Workload {
+        name: "tcp_echo_rr",
+        reps: 5,
+        ops: (ECHO_CLIENTS * ECHO_ROUND_TRIPS) as u64,
+        run: tcp_echo_rr,
+    },
+    Workload {
+        name: "tcp_stream_bulk",
+        reps: 5,
+        ops: BULK_CHUNKS as u64,
+        run: tcp_stream_bulk,
     },
 ];
 
@@ -349,6 +369,171 @@ fn sleep_many(rt: &Runtime) {
     assert_eq!(
         joined, SLEEP_TASKS,
         "sleep_many: wrong number of joined tasks"
+    );
+}
+
+// Both TCP workloads set up their listener and server task once per repetition (inside the
+// timed repetition: a bind and 50 or 1 connects are negligible next to the 100,000 round trips
+// or 256 MiB streamed); the repetition ends when every client and every server task is done.
+
+/// Byte `i` of round trip `round` of client `client`: every message differs, so an echo of the
+/// wrong message (or of stale bytes) is caught.
+fn echo_byte(client: usize, round: usize, i: usize) -> u8 {
+    ((client * 131 + round * 7 + i) & 0xff) as u8
+}
+
+/// tcp_echo_rr, one server connection: TCP_NODELAY, a 4 KiB read buffer; reads what is
+/// available and write_all's it back until the client closes.
+async fn echo_connection(mut stream: TcpStream) {
+    stream
+        .set_nodelay(true)
+        .expect("tcp_echo_rr: set_nodelay failed");
+    let mut buf = [0u8; ECHO_READ_BUFFER];
+    loop {
+        let n = stream
+            .read(&mut buf)
+            .await
+            .expect("tcp_echo_rr: a server read failed");
+        if n == 0 {
+            break;
+        }
+        stream
+            .write_all(&buf[..n])
+            .await
+            .expect("tcp_echo_rr: a server write failed");
+    }
+}
+
+/// The echo server: accepts the 50 connections, spawning a task for each, then awaits them.
+async fn echo_server(listener: TcpListener) {
+    let mut connections = Vec::with_capacity(ECHO_CLIENTS);
+    for _ in 0..ECHO_CLIENTS {
+        let (stream, _) = listener
+            .accept()
+            .await
+            .expect("tcp_echo_rr: accept failed");
+        connections.push(tokio::spawn(echo_connection(stream)));
+    }
+    for connection in connections {
+        connection
+            .await
+            .expect("tcp_echo_rr: a server connection failed");
+    }
+}
+
+/// One client: connects (TCP_NODELAY), then 2,000 times write_all's a 64-byte message and
+/// read_exact's the echo, checking every byte. Returns the number of bytes echoed.
+async fn echo_client(addr: std::net::SocketAddr, client: usize) -> usize {
+    let mut stream = TcpStream::connect(addr)
+        .await
+        .expect("tcp_echo_rr: connect failed");
+    stream
+        .set_nodelay(true)
+        .expect("tcp_echo_rr: set_nodelay failed");
+    let mut out = [0u8; ECHO_MESSAGE];
+    let mut input = [0u8; ECHO_MESSAGE];
+    let mut echoed = 0usize;
+    for round in 0..ECHO_ROUND_TRIPS {
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = echo_byte(client, round, i);
+        }
+        stream
+            .write_all(&out)
+            .await
+            .expect("tcp_echo_rr: a client write failed");
+        echoed += stream
+            .read_exact(&mut input)
+            .await
+            .expect("tcp_echo_rr: a client read failed");
+        assert!(
+            input == out,
+            "tcp_echo_rr: the echoed bytes differ from the message sent"
+        );
+    }
+    echoed
+}
+
+/// An echo server on 127.0.0.1 and 50 client tasks doing 2,000 round trips of 64 bytes each;
+/// ns per round trip.
+fn tcp_echo_rr(rt: &Runtime) {
+    let echoed = rt.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("tcp_echo_rr: bind failed");
+        let addr = listener
+            .local_addr()
+            .expect("tcp_echo_rr: local_addr failed");
+        let server = tokio::spawn(echo_server(listener));
+        let clients: Vec<_> = (0..ECHO_CLIENTS)
+            .map(|c| tokio::spawn(echo_client(addr, c)))
+            .collect();
+        let mut echoed = 0usize;
+        for client in clients {
+            echoed += client.await.expect("tcp_echo_rr: a client failed");
+        }
+        server.await.expect("tcp_echo_rr: the server failed");
+        echoed
+    });
+    assert_eq!(
+        echoed,
+        ECHO_CLIENTS * ECHO_ROUND_TRIPS * ECHO_MESSAGE,
+        "tcp_echo_rr: wrong number of echoed bytes"
+    );
+}
+
+/// tcp_stream_bulk, the server: accepts one connection and reads it until EOF with a 64 KiB
+/// buffer; returns the byte count.
+async fn bulk_server(listener: TcpListener) -> usize {
+    let (mut stream, _) = listener
+        .accept()
+        .await
+        .expect("tcp_stream_bulk: accept failed");
+    let mut buf = vec![0u8; BULK_CHUNK];
+    let mut received = 0usize;
+    loop {
+        let n = stream
+            .read(&mut buf)
+            .await
+            .expect("tcp_stream_bulk: a server read failed");
+        if n == 0 {
+            break;
+        }
+        received += n;
+    }
+    received
+}
+
+/// One connection on 127.0.0.1 streams 4,096 chunks of 64 KiB (write_all); the server task
+/// reads until EOF and checks the count; ns per chunk.
+fn tcp_stream_bulk(rt: &Runtime) {
+    let received = rt.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("tcp_stream_bulk: bind failed");
+        let addr = listener
+            .local_addr()
+            .expect("tcp_stream_bulk: local_addr failed");
+        let server = tokio::spawn(bulk_server(listener));
+        let mut stream = TcpStream::connect(addr)
+            .await
+            .expect("tcp_stream_bulk: connect failed");
+        let chunk = vec![0x5au8; BULK_CHUNK];
+        for _ in 0..BULK_CHUNKS {
+            stream
+                .write_all(&chunk)
+                .await
+                .expect("tcp_stream_bulk: a write failed");
+        }
+        stream
+            .shutdown()
+            .await
+            .expect("tcp_stream_bulk: shutdown failed");
+        server.await.expect("tcp_stream_bulk: the server failed")
+    });
+    assert_eq!(
+        received,
+        BULK_CHUNKS * BULK_CHUNK,
+        "tcp_stream_bulk: the server received the wrong number of bytes"
     );
 }
 
