@@ -20,7 +20,7 @@ namespace tokio::io {
 /// simply be started again.
 template <class R>
 concept AsyncRead = requires(R& r, std::span<std::byte> buf) {
-  { r.read(buf) } -> detail::awaitable_of<std::size_t>;
+  { r.read(buf) } -> ::tokio::detail::awaitable_of<std::size_t>;
 };
 
 /// A byte source with an internal buffer that the caller can look into.
@@ -31,7 +31,7 @@ concept AsyncRead = requires(R& r, std::span<std::byte> buf) {
 /// `fill_buf` is cancel-safe.
 template <class R>
 concept AsyncBufRead = AsyncRead<R> && requires(R& r, std::size_t n) {
-  { r.fill_buf() } -> detail::awaitable_of<std::span<const std::byte>>;
+  { r.fill_buf() } -> ::tokio::detail::awaitable_of<std::span<const std::byte>>;
   r.consume(n);
 };
 

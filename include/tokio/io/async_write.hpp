@@ -24,9 +24,9 @@ namespace tokio::io {
 /// completes, no byte was taken); `flush` and `shutdown` may be started again after a cancel.
 template <class W>
 concept AsyncWrite = requires(W& w, std::span<const std::byte> buf) {
-  { w.write(buf) } -> detail::awaitable_of<std::size_t>;
-  { w.flush() } -> detail::awaitable_of<void>;
-  { w.shutdown() } -> detail::awaitable_of<void>;
+  { w.write(buf) } -> ::tokio::detail::awaitable_of<std::size_t>;
+  { w.flush() } -> ::tokio::detail::awaitable_of<void>;
+  { w.shutdown() } -> ::tokio::detail::awaitable_of<void>;
 };
 
 /// An AsyncWrite that also writes several buffers at once: `co_await
@@ -34,7 +34,7 @@ concept AsyncWrite = requires(W& w, std::span<const std::byte> buf) {
 /// order across the slices. Sinks without it get one buffer at a time from write_vectored.
 template <class W>
 concept AsyncWriteVectored = AsyncWrite<W> && requires(W& w, std::span<const IoSlice> slices) {
-  { w.write_vectored(slices) } -> detail::awaitable_of<std::size_t>;
+  { w.write_vectored(slices) } -> ::tokio::detail::awaitable_of<std::size_t>;
 };
 
 }  // namespace tokio::io
