@@ -7,3 +7,5 @@
 #include "tokio/net/tcp/socket.hpp"
 #include "tokio/net/tcp/split.hpp"
 #include "tokio/net/tcp/stream.hpp"
+#include "tokio/net/udp.hpp"
+#include "tokio/net/unix/socket_addr.hpp"
