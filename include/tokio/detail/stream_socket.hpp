@@ -87,6 +87,9 @@ class StreamSocket {
     void await_suspend(std::coroutine_handle<>) const noexcept {}
     auto await_resume() { return fn(); }
   };
+  // Clang 14 does not deduce an aggregate's template arguments (P1816) without a guide.
+  template <class Fn>
+  ImmediateOp(Fn) -> ImmediateOp<Fn>;
   /// The awaitable of readable / writable / ready: gives the readiness seen.
   class [[nodiscard]] ReadyOp {
    public:
