@@ -8,4 +8,4 @@
 #include "tokio/net/tcp/split.hpp"
 #include "tokio/net/tcp/stream.hpp"
 #include "tokio/net/udp.hpp"
-#include "tokio/net/unix/socket_addr.hpp"
+#include "tokio/net/unix.hpp"
