@@ -94,7 +94,7 @@ TOKIO_TEST(IoWriteAllVectored, WritesEveryByteOfEverySlice) {
   co_await w.write_all_vectored(slices);
   EXPECT_EQ(w.data, "hello world!");
   auto [x, y] = io::duplex(3);
-  auto reader = tokio::spawn([&y]() -> tokio::Task<std::string> {
+  auto reader = tokio::spawn([&y = y]() -> tokio::Task<std::string> {
     std::string s;
     co_await io::read_to_string(y, s);
     co_return s;

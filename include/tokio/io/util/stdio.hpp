@@ -49,6 +49,7 @@ class StdioWriter {
   explicit StdioWriter(int fd) noexcept : fd_(fd) {}
   Task<std::size_t> write(std::span<const std::byte> buf);
   Task<void> flush();
+  Task<void> shutdown() { return flush(); }
 
  private:
   int fd_;
