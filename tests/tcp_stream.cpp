@@ -206,3 +206,94 @@ TOKIO_TEST(TcpStream, options) {
 }
 
 }  // namespace
+
+namespace {
+
+tokio::Task<void> framed_echo(TcpListener* listener) {
+  auto [socket, peer] = co_await listener->accept();
+  // Length-prefixed frames, echoed until the client closes.
+  for (;;) {
+    std::uint32_t len = 0;
+    try {
+      len = co_await socket.read_u32();
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code(), tokio::io::Errc::unexpected_eof);
+      break;
+    }
+    std::string body(len, '\0');
+    co_await socket.read_exact(body);
+    co_await socket.write_u32(len);
+    co_await socket.write_all(body);
+  }
+}
+
+// The io utilities as members (AsyncReadExt / AsyncWriteExt), on a stream and on its halves.
+TOKIO_TEST_ALL_FLAVORS(TcpStream, extension_members_frame_messages) {
+  auto listener = co_await TcpListener::bind("127.0.0.1:0");
+  auto server = tokio::spawn(framed_echo(&listener));
+  auto client = co_await TcpStream::connect(listener.local_addr());
+  auto [r, w] = client.split();
+  for (std::string msg : {"one", "", "three three"}) {
+    co_await w.write_u32(static_cast<std::uint32_t>(msg.size()));
+    co_await w.write_all(msg);
+    const std::uint32_t len = co_await r.read_u32();
+    std::string back(len, '\0');
+    co_await r.read_exact(back);
+    EXPECT_EQ(back, msg);
+  }
+  co_await client.shutdown();
+  co_await server;
+}
+
+// EOF in the middle of a frame is an unexpected_eof error, not a short frame.
+tokio::Task<void> send_half_a_frame(TcpListener* listener) {
+  auto [socket, peer] = co_await listener->accept();
+  co_await socket.write_u32(100);
+  co_await socket.write_all("only this");
+}
+
+TOKIO_TEST(TcpStream, eof_mid_frame_is_unexpected_eof) {
+  auto listener = co_await TcpListener::bind("127.0.0.1:0");
+  auto server = tokio::spawn(send_half_a_frame(&listener));
+  auto client = co_await TcpStream::connect(listener.local_addr());
+  const std::uint32_t len = co_await client.read_u32();
+  EXPECT_EQ(len, 100u);
+  std::string body(len, '\0');
+  bool eof = false;
+  try {
+    co_await client.read_exact(body);
+  } catch (const std::system_error& e) {
+    eof = e.code() == tokio::io::Errc::unexpected_eof;
+  }
+  EXPECT_TRUE(eof);
+  co_await server;
+}
+
+// A reset in the middle of a frame is connection_reset.
+tokio::Task<void> reset_mid_frame(TcpListener* listener, tokio::sync::oneshot::Receiver<int> go) {
+  auto [socket, peer] = co_await listener->accept();
+  co_await socket.write_u32(100);
+  (void)co_await go;
+  socket.set_linger(0s);
+}
+
+TOKIO_TEST(TcpStream, reset_mid_frame_is_connection_reset) {
+  auto listener = co_await TcpListener::bind("127.0.0.1:0");
+  auto [go_tx, go_rx] = tokio::sync::oneshot::channel<int>();
+  auto server = tokio::spawn(reset_mid_frame(&listener, std::move(go_rx)));
+  auto client = co_await TcpStream::connect(listener.local_addr());
+  EXPECT_EQ(co_await client.read_u32(), 100u);
+  (void)go_tx.send(1);
+  co_await server;
+  std::string body(100, '\0');
+  bool reset = false;
+  try {
+    co_await client.read_exact(body);
+  } catch (const std::system_error& e) {
+    reset = e.code() == std::errc::connection_reset;
+    EXPECT_NE(std::string(e.what()).find(listener.local_addr().to_string()), std::string::npos);
+  }
+  EXPECT_TRUE(reset);
+}
+
+}  // namespace

@@ -3,6 +3,7 @@
 
 #include "tokio/io/ready.hpp"
 #include "tokio/io/unix/async_fd.hpp"
+#include "tokio/io/util.hpp"
 #include "tokio/macros/join.hpp"
 #include "tokio/macros/select.hpp"
 #include "tokio/main.hpp"

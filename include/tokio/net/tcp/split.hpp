@@ -12,7 +12,7 @@ namespace tokio::net::tcp {
 
 /// The read-side operations of a half, over `Half::stream()` (CRTP).
 template <class Half>
-class HalfReadOps {
+class HalfReadOps : public io::AsyncReadExt<Half> {
  public:
   /// TcpStream::read. Cancel-safe.
   template <io::MutableBuffer B>
@@ -40,7 +40,7 @@ class HalfReadOps {
 
 /// The write-side operations of a half, over `Half::stream()` (CRTP).
 template <class Half>
-class HalfWriteOps {
+class HalfWriteOps : public io::AsyncWriteExt<Half> {
  public:
   /// TcpStream::write. Cancel-safe.
   template <io::ConstBuffer B>

@@ -17,6 +17,7 @@
 #include "tokio/io/buffer.hpp"
 #include "tokio/io/io_slice.hpp"
 #include "tokio/io/ready.hpp"
+#include "tokio/io/util/ext.hpp"
 #include "tokio/net/socket_addr.hpp"
 #include "tokio/task/task.hpp"
 
@@ -33,7 +34,7 @@ class OwnedWriteHalf;
 
 /// A TCP connection between a local and a remote socket, made by connect() or
 /// TcpListener::accept(). It is an io::AsyncRead and io::AsyncWrite: use it with the io
-/// utilities (read_exact, write_all, copy, BufReader...).
+/// utilities (copy, BufReader...), which are also members (read_exact, write_all, read_u32...).
 ///
 /// Errors are std::system_error whose code is the OS error (std::errc::connection_refused,
 /// connection_reset, broken_pipe...) and whose message names the peer address. Writing to a
@@ -42,7 +43,7 @@ class OwnedWriteHalf;
 /// Threads: a TcpStream may be moved between tasks. One read-side operation and one write-side
 /// operation may run at once (from two tasks: see split / into_split); two reads at once, or two
 /// writes at once, are a misuse whose bytes interleave unpredictably.
-class TcpStream {
+class TcpStream : public io::AsyncReadExt<TcpStream>, public io::AsyncWriteExt<TcpStream> {
  public:
   /// Connects to `addr`: "host:port" or "ip:port". A host name is resolved (lookup_host) and
   /// each address is tried in turn; the first connection wins. Throws std::system_error for the
