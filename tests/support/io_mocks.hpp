@@ -3,15 +3,15 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <span>
 #include <string>
 #include <system_error>
 #include <vector>
-
-#include <chrono>
 
 #include "tokio/io/util/ext.hpp"
 #include "tokio/task/task.hpp"
