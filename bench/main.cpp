@@ -279,26 +279,6 @@ void mpsc_unbounded(tokio::runtime::Runtime& rt, Signal&) {
 // or 256 MiB streamed); the repetition ends when every client and every server task is done, so
 // no connection outlives it.
 
-// write_all / read_exact as tokio::io's (a Task per call, so the figures do not change when the
-// bench switches to tokio::io::write_all / read_exact once they are in the tree).
-tokio::Task<void> write_all(const tokio::net::TcpStream& stream, std::span<const std::byte> buf) {
-  while (!buf.empty()) {
-    std::size_t n = co_await stream.write(buf);
-    if (n == 0) fail("tcp", "a write took no bytes");
-    buf = buf.subspan(n);
-  }
-}
-
-tokio::Task<std::size_t> read_exact(const tokio::net::TcpStream& stream, std::span<std::byte> buf) {
-  std::size_t done = 0;
-  while (done < buf.size()) {
-    std::size_t n = co_await stream.read(buf.subspan(done));
-    if (n == 0) fail("tcp", "the stream ended in the middle of a message");
-    done += n;
-  }
-  co_return done;
-}
-
 // The byte `i` of round trip `round` of client `client`: every message differs, so an echo of
 // the wrong message (or of stale bytes) is caught.
 std::byte echo_byte(int client, int round, std::size_t i) {
@@ -313,7 +293,7 @@ tokio::Task<void> echo_connection(tokio::net::TcpStream stream) {
   for (;;) {
     std::size_t n = co_await stream.read(buf);
     if (n == 0) break;
-    co_await write_all(stream, std::span<const std::byte>(buf.data(), n));
+    co_await stream.write_all(std::span<const std::byte>(buf.data(), n));
   }
 }
 
@@ -340,8 +320,8 @@ tokio::Task<std::size_t> echo_client(tokio::net::SocketAddr addr, int client) {
   for (int round = 0; round < kEchoRoundTrips; ++round) {
     for (std::size_t i = 0; i < kEchoMessage; ++i)
       out[i] = echo_byte(client, round, i);
-    co_await write_all(stream, out);
-    echoed += co_await read_exact(stream, in);
+    co_await stream.write_all(out);
+    echoed += co_await stream.read_exact(in);
     if (std::memcmp(in.data(), out.data(), kEchoMessage) != 0)
       fail("tcp_echo_rr", "the echoed bytes differ from the message sent");
   }
@@ -397,7 +377,7 @@ tokio::Task<std::size_t> tcp_stream_bulk_body() {
   auto stream = co_await tokio::net::TcpStream::connect(addr);
   std::vector<std::byte> chunk(kBulkChunk, std::byte{0x5a});
   for (int i = 0; i < kBulkChunks; ++i)
-    co_await write_all(stream, chunk);
+    co_await stream.write_all(chunk);
   co_await stream.shutdown();
   co_return co_await server;
 }
