@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "tokio/detail/socket.hpp"
 #include "tokio/test.hpp"
 #include "tokio/tokio.hpp"
 
@@ -342,6 +343,36 @@ TOKIO_TEST(TcpMore, dropping_an_unstarted_connect_closes_its_socket) {
   const int after = ::dup(0);
   ::close(after);
   EXPECT_EQ(before, after);  // the socket made for the connect was closed with the Task
+}
+
+}  // namespace
+
+namespace {
+
+// Regression: the socket used to be registered before connect(2); a driver turn in between saw
+// an unconnected socket's EPOLLHUP and recorded final closed readiness (writes then spun on
+// EAGAIN and connect could finish before the handshake). A worker parked in epoll_wait makes
+// that turn likely; with the fix no connected stream may report closed readiness.
+tokio::Task<void> accept_forever(TcpListener* listener, std::vector<TcpStream>* keep) {
+  for (;;) {
+    auto [socket, peer] = co_await listener->accept();
+    keep->push_back(std::move(socket));
+  }
+}
+
+TOKIO_TEST(TcpMore, fresh_connection_has_no_closed_readiness,
+           .flavor = tokio::runtime::RuntimeFlavor::MultiThread, .worker_threads = 2) {
+  auto listener = co_await TcpListener::bind("127.0.0.1:0");
+  std::vector<TcpStream> accepted;
+  auto server = tokio::spawn(accept_forever(&listener, &accepted));
+  for (int i = 0; i < 200; ++i) {
+    auto client = co_await TcpStream::connect(listener.local_addr());
+    EXPECT_NO_THROW((void)tokio::detail::peer_addr_of(client.as_raw_fd(), "getpeername"));
+    const auto ready = co_await client.writable();
+    EXPECT_FALSE(ready.is_write_closed()) << "connection " << i;
+    EXPECT_FALSE(ready.is_read_closed()) << "connection " << i;
+  }
+  server.abort();
 }
 
 }  // namespace

@@ -24,9 +24,12 @@ Task<TcpStream> TcpStream::connect(SocketAddr addr) {
 Task<TcpStream> TcpStream::connect_with(detail::OwnedFd owned, SocketAddr addr) {
   // The frame owns the descriptor from the call on, so a Task dropped unstarted closes it.
   const int fd = owned.get();
-  detail::PollEvented io(owned.release());
+  // connect(2) before registering: a TCP socket that is not connecting yet reports
+  // EPOLLOUT|EPOLLHUP, and a driver turn catching that would record final write/read-closed
+  // readiness, so that every later EAGAIN would retry at once (and connect would finish early).
   if (::connect(fd, addr.as_sockaddr(), addr.sockaddr_len()) < 0 && errno != EINPROGRESS)
     detail::throw_last_socket_error("connecting to", addr.to_string());
+  detail::PollEvented io(owned.release());
   // The connection is made (or failed) when the socket turns writable.
   detail::ReadinessOp wait(io.io(), io::Interest::WRITABLE, "awaiting TcpStream::connect");
   co_await wait;
