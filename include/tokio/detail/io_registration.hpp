@@ -54,7 +54,8 @@ class ScheduledIo {
   /// Driver thread: records `ready` from the turn `tick` and wakes the matching waiters.
   void set_readiness(io::Ready ready, std::uint32_t tick) noexcept;
   /// Clears what `event` saw, unless newer readiness arrived since (its tick differs).
-  /// Closed and error bits are never cleared: they are final.
+  /// Closed bits are never cleared: they are final. The error bit is cleared (a datagram
+  /// socket's error is reported once and the socket goes on working).
   void clear_readiness(ReadyEvent event) noexcept;
 
   /// One poll of a wait for `interest` by `task` (null: check only, never queue).

@@ -47,8 +47,11 @@ void ScheduledIo::set_readiness(io::Ready ready, std::uint32_t tick) noexcept {
 }
 
 void ScheduledIo::clear_readiness(ReadyEvent event) noexcept {
-  // Closed and error readiness is final; only plain readable/writable is cleared.
-  const std::uint64_t clear = event.ready.bits() & (io::Ready::kReadable | io::Ready::kWritable);
+  // Closed readiness is final. Error readiness is not (as in Tokio): a datagram socket's error
+  // (an ICMP port unreachable on UDP) is reported by one call and the socket works on; epoll
+  // reports EPOLLERR again for a new error. Keeping it would make every later EAGAIN spin.
+  const std::uint64_t clear =
+      event.ready.bits() & (io::Ready::kReadable | io::Ready::kWritable | io::Ready::kError);
   auto word = readiness_.load(std::memory_order_relaxed);
   for (;;) {
     if (((word & kTickMask) >> kTickShift) != (event.tick & (kTickMask >> kTickShift))) return;
