@@ -281,7 +281,9 @@ TOKIO_TEST(UdpSocket, errors) {
 }
 
 // A connected socket whose peer is gone: the ICMP port-unreachable surfaces on recv.
-TOKIO_TEST(UdpSocket, connected_to_a_closed_port_is_refused) {
+// Then the socket keeps working: the error was reported once, and a later receive waits (here
+// until a timeout) instead of failing again or spinning.
+TOKIO_TEST(UdpSocket, connected_to_a_closed_port_is_refused, .start_paused = true) {
   SocketAddr gone;
   {
     auto s = co_await UdpSocket::bind("127.0.0.1:0");
@@ -299,6 +301,9 @@ TOKIO_TEST(UdpSocket, connected_to_a_closed_port_is_refused) {
     EXPECT_TRUE(refused) << e.what();
   }
   EXPECT_TRUE(refused);
+  auto later = co_await tokio::select(recv_from_task(&socket, buf), timeout_after(10ms));
+  EXPECT_EQ(later.index(), 1u);
+  EXPECT_FALSE(socket.take_error());
 }
 
 TOKIO_TEST(UdpSocket, options) {

@@ -71,14 +71,20 @@ std::optional<std::size_t> DatagramSocket::try_recv(std::span<std::byte> buf, in
       io_.io(), io::Interest::READABLE,
       [&] {
         if (from_len) *from_len = sizeof *from;
-        return ::recvfrom(fd(), buf.data(), buf.size(), flags, reinterpret_cast<::sockaddr*>(from),
-                          from_len);
+        const ssize_t n = ::recvfrom(fd(), buf.data(), buf.size(), flags,
+                                     reinterpret_cast<::sockaddr*>(from), from_len);
+        if (n < 0 && is_read_shut_down_eagain()) {
+          if (from_len) *from_len = 0;
+          return ssize_t{0};
+        }
+        return n;
       },
       [&](int err) { fail_recv(err, flags); });
 }
 
 void DatagramSocket::shutdown(int how) const {
   if (::shutdown(fd(), how) < 0) throw_last_socket_error("shutting down", describe_local());
+  if (how == SHUT_RD || how == SHUT_RDWR) read_shutdown_.store(true, std::memory_order_relaxed);
 }
 
 }  // namespace tokio::detail

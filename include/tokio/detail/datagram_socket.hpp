@@ -12,6 +12,8 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -30,8 +32,15 @@ std::string describe_sockaddr(const ::sockaddr* addr, ::socklen_t len);
 class DatagramSocket {
  public:
   explicit DatagramSocket(PollEvented io) noexcept : io_(std::move(io)) {}
-  DatagramSocket(DatagramSocket&&) noexcept = default;
-  DatagramSocket& operator=(DatagramSocket&&) noexcept = default;
+  DatagramSocket(DatagramSocket&& other) noexcept
+      : io_(std::move(other.io_)),
+        read_shutdown_(other.read_shutdown_.load(std::memory_order_relaxed)) {}
+  DatagramSocket& operator=(DatagramSocket&& other) noexcept {
+    io_ = std::move(other.io_);
+    read_shutdown_.store(other.read_shutdown_.load(std::memory_order_relaxed),
+                         std::memory_order_relaxed);
+    return *this;
+  }
 
   /// One sendto(2): to the connected peer when `to_len` is 0.
   struct SendCall {
@@ -67,8 +76,13 @@ class DatagramSocket {
     ::socklen_t from_len = 0;
     ssize_t operator()() noexcept {
       from_len = sizeof from;
-      return ::recvfrom(socket->fd(), data, len, flags, reinterpret_cast<::sockaddr*>(&from),
-                        &from_len);
+      const ssize_t n = ::recvfrom(socket->fd(), data, len, flags,
+                                   reinterpret_cast<::sockaddr*>(&from), &from_len);
+      if (n < 0 && socket->is_read_shut_down_eagain()) {
+        from_len = 0;  // no datagram, no sender
+        return 0;
+      }
+      return n;
     }
     bool drained(ssize_t) const noexcept { return false; }
     auto complete(ssize_t n) const {
@@ -117,6 +131,14 @@ class DatagramSocket {
   int fd() const noexcept { return io_.fd(); }
   PollEvented& io() noexcept { return io_; }
 
+  /// After shutdown(SHUT_RD) a Unix datagram socket's recvfrom fails with EAGAIN while epoll
+  /// reports it read-closed (final readiness): waiting would spin, so a receive gives 0 at once
+  /// instead, with no sender. Called right after a failed recvfrom (reads errno).
+  bool is_read_shut_down_eagain() const noexcept {
+    return (errno == EAGAIN || errno == EWOULDBLOCK) &&
+           read_shutdown_.load(std::memory_order_relaxed);
+  }
+
   /// "sending to <to>" (or to the connected peer when `to_len` is 0); throws.
   [[noreturn]] void fail_send(int err, const ::sockaddr* to, ::socklen_t to_len) const;
   /// "receiving on <local address>" / "peeking on ..."; throws.
@@ -131,6 +153,9 @@ class DatagramSocket {
                      ::socklen_t to_len) const noexcept;
 
   PollEvented io_;
+  // Set by shutdown(SHUT_RD / SHUT_RDWR), read by receives on any thread. Relaxed: it only
+  // turns a later EAGAIN into "no datagram"; the kernel's own state orders the rest.
+  mutable std::atomic<bool> read_shutdown_{false};
 };
 
 }  // namespace tokio::detail

@@ -84,7 +84,9 @@ class UnixDatagram {
   /// The connected peer's address; throws std::system_error (not_connected) when none.
   unix::SocketAddr peer_addr() const;
   /// Shuts down reading (SHUT_RD), writing (SHUT_WR) or both (SHUT_RDWR). After SHUT_WR a
-  /// send fails with broken_pipe; after SHUT_RD a recv gives 0 at once when nothing is queued.
+  /// send fails with broken_pipe. After SHUT_RD a receive gives 0 at once (an unnamed sender
+  /// for recv_from) when nothing is queued, rather than waiting forever. (Shut it down through
+  /// this method, not ::shutdown on as_raw_fd(), or a receive would spin.)
   void shutdown(int how) const;
   /// The pending socket error (SO_ERROR), cleared as it is read; an empty code when none.
   std::error_code take_error() const;
