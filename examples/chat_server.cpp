@@ -26,7 +26,6 @@
 #include <string>
 #include <utility>
 
-#include "tokio/io/util.hpp"
 #include "tokio/tokio.hpp"
 
 using tokio::net::SocketAddr;
@@ -61,14 +60,14 @@ tokio::Task<void> chat_connection(TcpStream stream, SocketAddr peer,
     auto [reader, writer] = stream.split();
     auto lines = tokio::io::lines(tokio::io::BufReader(reader));
 
-    co_await tokio::io::write_all(writer, "* welcome! what is your name?\n");
+    co_await writer.write_all("* welcome! what is your name?\n");
     auto first = co_await lines.next_line();
     if (!first) co_return;  // gone before saying anything
     name = first->empty() ? "guest-" + std::to_string(id) : *first;
 
     // Subscribe before announcing: every message sent from here on reaches this client.
     auto inbox = room.subscribe();
-    co_await tokio::io::write_all(writer, "* hello " + name + "\n");
+    co_await writer.write_all("* hello " + name + "\n");
     (void)room.send(Message{id, "* " + name + " joined"});
 
     for (;;) {
@@ -78,7 +77,7 @@ tokio::Task<void> chat_connection(TcpStream stream, SocketAddr peer,
         auto& line = std::get<0>(event);
         if (!line) break;
         if (*line == "/ping") {
-          co_await tokio::io::write_all(writer, "* pong\n");
+          co_await writer.write_all("* pong\n");
         } else {
           // send fails only with no receiver at all, and this client's own inbox is one.
           (void)room.send(Message{id, name + ": " + *line});
@@ -88,12 +87,12 @@ tokio::Task<void> chat_connection(TcpStream stream, SocketAddr peer,
       // A message from the room.
       auto& received = std::get<1>(event);
       if (received) {
-        if (received->from != id) co_await tokio::io::write_all(writer, received->text + "\n");
+        if (received->from != id) co_await writer.write_all(received->text + "\n");
       } else if (received.error().is_lagged()) {
         // This client read too slowly (its socket was full while the room moved on): the
         // oldest messages were dropped for it. Say so, and continue from the oldest one kept.
-        co_await tokio::io::write_all(
-            writer, "* you missed " + std::to_string(received.error().skipped()) + " messages\n");
+        co_await writer.write_all("* you missed " + std::to_string(received.error().skipped()) +
+                                  " messages\n");
       } else {
         break;  // closed: every Sender is gone (the server is stopping)
       }
@@ -136,14 +135,13 @@ struct TestClient {
   // The next line, without its newline; throws if the server closed the connection.
   tokio::Task<std::string> line() {
     std::string s;
-    if (co_await tokio::io::read_line(io, s) == 0)
-      throw std::runtime_error("the server closed the connection");
+    if (co_await io.read_line(s) == 0) throw std::runtime_error("the server closed the connection");
     if (!s.empty() && s.back() == '\n') s.pop_back();
     co_return s;
   }
   tokio::Task<void> say(std::string text) {
     text += '\n';
-    co_await tokio::io::write_all(io, text);
+    co_await io.write_all(text);
   }
   // Reads one line and checks it.
   tokio::Task<void> expect(std::string want) {
@@ -154,7 +152,7 @@ struct TestClient {
   // Checks that the server closed the connection.
   tokio::Task<void> expect_eof() {
     std::string rest;
-    if (co_await tokio::io::read_line(io, rest) != 0)
+    if (co_await io.read_line(rest) != 0)
       throw std::runtime_error("expected end of stream, got \"" + rest.substr(0, 80) + "\"");
   }
   // Connects and joins as `name`.

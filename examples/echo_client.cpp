@@ -1,9 +1,11 @@
 // echo_client: connects to an echo server, sends each message and prints what comes back.
 //
 // What it shows: TcpStream::connect (a "host:port" string is resolved for you); writing a whole
-// message with `tokio::io::write_all`, and reading exactly as many bytes back with
-// `tokio::io::read_exact` (a single `read` may return fewer bytes than were sent: TCP is a byte
-// stream, not a message stream); half-closing with `shutdown()`.
+// message with `stream.write_all`, and reading exactly as many bytes back with
+// `stream.read_exact` (a single `read` may return fewer bytes than were sent: TCP is a byte
+// stream, not a message stream); half-closing with `shutdown()`. write_all and read_exact are
+// the tokio::io utilities, which TcpStream has as members (as Tokio's AsyncWriteExt /
+// AsyncReadExt); `tokio::io::write_all(stream, msg)` is the same thing.
 //
 // Run:
 //   echo_server &                          (from this directory)
@@ -17,7 +19,6 @@
 #include <string>
 #include <vector>
 
-#include "tokio/io/util.hpp"
 #include "tokio/tokio.hpp"
 
 using tokio::net::TcpListener;
@@ -33,9 +34,9 @@ tokio::Task<std::vector<std::string>> run_client(std::string addr,
   stream.set_nodelay(true);  // small request/response messages: do not wait to coalesce
   std::vector<std::string> echoes;
   for (const std::string& msg : messages) {
-    co_await tokio::io::write_all(stream, msg);
+    co_await stream.write_all(msg);
     std::string echo(msg.size(), '\0');
-    co_await tokio::io::read_exact(stream, echo);  // throws unexpected_eof if the server quits
+    co_await stream.read_exact(echo);  // throws unexpected_eof if the server quits
     echoes.push_back(std::move(echo));
   }
   // Tell the server we are done (it reads end of stream), then wait until it closes too.
@@ -65,7 +66,7 @@ tokio::Task<void> echo_once(TcpListener listener) {
   for (;;) {
     const std::size_t n = co_await stream.read(buf);
     if (n == 0) break;
-    co_await tokio::io::write_all(stream, std::span<const std::byte>(buf.data(), n));
+    co_await stream.write_all(std::span<const std::byte>(buf.data(), n));
   }
 }
 

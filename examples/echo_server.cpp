@@ -2,7 +2,7 @@
 //
 // What it shows: TcpListener::bind and an accept loop; one spawned task per connection, so
 // thousands of clients are served concurrently by a few worker threads; reading what is
-// available with `stream.read` and writing it back with `tokio::io::write_all`; an error on one
+// available with `stream.read` and writing it back with `stream.write_all`; an error on one
 // connection (a reset, say) is logged and ends that connection's task only.
 //
 // Run:
@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "tokio/io/util.hpp"
 #include "tokio/tokio.hpp"
 
 using tokio::net::SocketAddr;
@@ -36,7 +35,7 @@ tokio::Task<void> echo_connection(TcpStream stream, SocketAddr peer) {
     for (;;) {
       const std::size_t n = co_await stream.read(buf);
       if (n == 0) break;  // end of stream: the client is done
-      co_await tokio::io::write_all(stream, std::span<const std::byte>(buf.data(), n));
+      co_await stream.write_all(std::span<const std::byte>(buf.data(), n));
     }
   } catch (const std::exception& e) {
     // I/O errors are std::system_error; they end this connection only.
@@ -67,9 +66,9 @@ tokio::Task<bool> check_client(SocketAddr addr, int id, int rounds) {
   auto stream = co_await TcpStream::connect(addr);
   for (int r = 0; r < rounds; ++r) {
     const std::string msg = "client " + std::to_string(id) + " message " + std::to_string(r);
-    co_await tokio::io::write_all(stream, msg);
+    co_await stream.write_all(msg);
     std::string echo(msg.size(), '\0');
-    co_await tokio::io::read_exact(stream, echo);
+    co_await stream.read_exact(echo);
     if (echo != msg) {
       std::fprintf(stderr, "self-test: sent \"%s\", got back \"%s\"\n", msg.c_str(), echo.c_str());
       co_return false;

@@ -21,7 +21,6 @@
 #include <string>
 #include <utility>
 
-#include "tokio/io/util.hpp"
 #include "tokio/tokio.hpp"
 
 using tokio::net::SocketAddr;
@@ -89,7 +88,7 @@ tokio::Task<void> echo_once(TcpListener listener) {
   for (;;) {
     const std::size_t n = co_await stream.read(buf);
     if (n == 0) break;
-    co_await tokio::io::write_all(stream, std::span<const std::byte>(buf.data(), n));
+    co_await stream.write_all(std::span<const std::byte>(buf.data(), n));
   }
 }
 
@@ -107,9 +106,9 @@ tokio::Task<int> self_test() {
   // the echo server ends, and the client reads end of stream.
   auto client = co_await TcpStream::connect(proxy_addr);
   const std::string sent(100'000, 'p');
-  co_await tokio::io::write_all(client, sent);
+  co_await client.write_all(sent);
   std::string back(sent.size(), '\0');
-  co_await tokio::io::read_exact(client, back);
+  co_await client.read_exact(back);
   co_await client.shutdown();
   std::array<std::byte, 16> rest;
   const std::size_t extra = co_await client.read(rest);
