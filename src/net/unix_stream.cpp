@@ -36,11 +36,15 @@ Task<UnixStream> UnixStream::connect_addr(unix::SocketAddr addr) {
 Task<UnixStream> UnixStream::connect_with(detail::OwnedFd owned, unix::SocketAddr addr) {
   // The frame owns the descriptor from the call on, so a Task dropped unstarted closes it.
   const int fd = owned.get();
+  // connect(2) before registering: an unconnected Unix stream socket reports EPOLLHUP, and a
+  // driver turn catching that would record final closed readiness (every later EAGAIN would
+  // then retry at once). A Unix connect completes at once or fails (EAGAIN: the listener's
+  // backlog is full, reported as Tokio does); EINPROGRESS is handled for completeness.
+  const bool in_progress = ::connect(fd, addr.as_sockaddr(), addr.sockaddr_len()) < 0;
+  if (in_progress && errno != EINPROGRESS)
+    detail::throw_last_socket_error("connecting to", addr.to_string());
   detail::PollEvented io(owned.release());
-  // A Unix connect completes at once or fails (EAGAIN: the listener's backlog is full, which
-  // is reported as Tokio does); EINPROGRESS is handled for completeness.
-  if (::connect(fd, addr.as_sockaddr(), addr.sockaddr_len()) < 0) {
-    if (errno != EINPROGRESS) detail::throw_last_socket_error("connecting to", addr.to_string());
+  if (in_progress) {
     detail::ReadinessOp wait(io.io(), io::Interest::WRITABLE, "awaiting UnixStream::connect");
     co_await wait;
     if (const int err = detail::take_socket_error(fd); err != 0)
