@@ -13,7 +13,7 @@
 //       build/release/examples/demo [options]
 // Options:
 //   --clients N    concurrent connections (default 200)
-//   --requests N   round trips per client (default 2500; unlimited when --seconds is given)
+//   --requests N   round trips per client (default 2000; unlimited when --seconds is given)
 //   --seconds S    stop every client S seconds after the start instead (may be fractional)
 //   --size B       message size in bytes (default 64)
 //   --quick        50 clients x 200 round trips: a run of a second or two (what ctest runs)
@@ -49,7 +49,7 @@ namespace {
 
 struct Config {
   std::size_t clients = 200;
-  std::uint64_t requests = 2500;
+  std::uint64_t requests = 2000;
   std::optional<double> seconds;
   std::size_t size = 64;
   std::size_t warmup_tasks = 200'000;
@@ -251,13 +251,12 @@ tokio::Task<int> echo_benchmark(Config cfg) {
   auto listener = co_await TcpListener::bind("127.0.0.1:0");
   Shared shared{cfg, listener.local_addr(), tokio::sync::Barrier(cfg.clients + 1), {}};
   auto server = tokio::spawn(echo_server(std::move(listener)));
-  std::printf("  echo server on %s; %zu clients x ", shared.addr.to_string().c_str(), cfg.clients);
-  if (cfg.requests != std::numeric_limits<std::uint64_t>::max())
-    std::printf("%llu round trips", static_cast<unsigned long long>(cfg.requests));
-  else
-    std::printf("as many round trips as fit");
-  if (cfg.seconds) std::printf(" in %.1f s", *cfg.seconds);
-  std::printf(" of %zu bytes\n", cfg.size);
+  std::printf("  echo server on %s; %zu clients, %zu-byte messages, ",
+              shared.addr.to_string().c_str(), cfg.clients, cfg.size);
+  const bool counted = cfg.requests != std::numeric_limits<std::uint64_t>::max();
+  if (counted) std::printf("%llu round trips each", static_cast<unsigned long long>(cfg.requests));
+  if (cfg.seconds) std::printf(counted ? " (at most %.1f s)" : "for %.1f s", *cfg.seconds);
+  std::printf("\n");
   std::fflush(stdout);
 
   std::vector<ClientStats> stats(cfg.clients);
