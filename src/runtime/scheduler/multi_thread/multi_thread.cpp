@@ -81,7 +81,8 @@ void MultiThread::schedule_local(Core* core, Header* task, bool is_yield) noexce
     should_notify = prev != nullptr;
     if (prev) queue.push_back_or_overflow(prev, inject_);
   }
-  if (should_notify) notify_parked();
+  // While parked, this thread is inside its own driver turn and will look at the queue next.
+  if (should_notify && !core->is_parked) notify_parked();
 }
 
 void MultiThread::schedule_remote(Header* task) noexcept {

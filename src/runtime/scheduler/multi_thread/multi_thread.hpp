@@ -65,6 +65,9 @@ class MultiThread final : public RuntimeInner, public Scheduler {
     Header* lifo_slot = nullptr;
     bool is_searching = false;
     bool is_shutdown = false;
+    // Set while the owning thread sleeps in park(): what its driver turn wakes is queued here
+    // without notifying other workers, since this one runs it as soon as park returns.
+    bool is_parked = false;
     std::uint32_t tick = 0;
     std::uint32_t rng;
   };

@@ -152,7 +152,7 @@ bool MultiThread::transition_to_parked(Core* core) {
 }
 
 bool MultiThread::transition_from_parked(Core* core) {
-  // maintenance() may have fired timers into this core's LIFO slot or queue.
+  // Its driver turn (I/O events, timers) may have queued tasks in its LIFO slot or queue.
   if (core->lifo_slot || !remotes_[core->index]->queue.is_empty()) {
     core->is_searching = !idle_.unpark_worker_by_id(core->index);
     return true;
@@ -165,18 +165,25 @@ bool MultiThread::transition_from_parked(Core* core) {
 void MultiThread::park(Core* core) {
   if (!transition_to_parked(core)) return;
   while (!core->is_shutdown) {
-    // While parked this thread holds no core: timers fired by the driver in park() wake their
-    // tasks through the inject queue (and a notification), not into this parked worker's
-    // LIFO slot, where nobody would look for them.
-    tl_worker.core = nullptr;
+    // The core stays with this thread while it sleeps: the tasks that its driver turn wakes
+    // (I/O events, timers) go to its own LIFO slot and queue, with no notification and no
+    // hand-off to another worker, and run as soon as park returns (as in Tokio). Only this
+    // thread reads or writes is_parked.
+    core->is_parked = true;
     remotes_[core->index]->parker.park();
-    tl_worker.core = core;
-    maintenance(core);
+    core->is_parked = false;
+    // The park has just polled I/O: fire due timers, but skip maintenance's extra epoll_wait.
+    driver_.process_timers();
+    if (shutdown_.load(std::memory_order_acquire)) core->is_shutdown = true;
     if (core->is_shutdown) {
       idle_.unpark_worker_by_id(core->index);
       break;
     }
-    if (transition_from_parked(core)) break;
+    if (transition_from_parked(core)) {
+      // More than the next task landed here: let an idle worker steal some.
+      if (!remotes_[core->index]->queue.is_empty()) notify_parked();
+      break;
+    }
   }
 }
 
