@@ -14,7 +14,7 @@
 namespace tokio::net {
 
 TcpStream::TcpStream(detail::PollEvented io, SocketAddr peer)
-    : socket_(std::move(io), peer.to_string()), peer_(peer) {}
+    : ConnectedStream(detail::StreamSocket(std::move(io), peer.to_string())), peer_(peer) {}
 
 Task<TcpStream> TcpStream::connect(SocketAddr addr) {
   return connect_with(
@@ -116,28 +116,7 @@ std::pair<tcp::ReadHalf, tcp::WriteHalf> TcpStream::split() noexcept {
 }
 
 std::pair<tcp::OwnedReadHalf, tcp::OwnedWriteHalf> TcpStream::into_split() && {
-  auto shared = std::make_shared<TcpStream>(std::move(*this));
-  return {tcp::OwnedReadHalf(shared), tcp::OwnedWriteHalf(shared)};
+  return detail::SplitAccess::into_split(std::move(*this));
 }
-
-namespace tcp {
-
-void OwnedWriteHalf::shutdown_on_drop() noexcept {
-  // The peer sees end of stream even while the read half keeps the connection open. A failure
-  // (the connection is already gone) has no one to report to.
-  if (stream_ && shutdown_on_drop_) ::shutdown(stream_->as_raw_fd(), SHUT_WR);
-  shutdown_on_drop_ = false;
-}
-
-Result<TcpStream, ReuniteError> reunite(OwnedReadHalf read, OwnedWriteHalf write) {
-  if (!read.is_pair_of(write)) return Err(ReuniteError{std::move(read), std::move(write)});
-  write.forget();
-  std::shared_ptr<TcpStream> shared = std::move(read.stream_);
-  write.stream_.reset();
-  // Both halves are gone: this is the only reference left.
-  return TcpStream(std::move(*shared));
-}
-
-}  // namespace tcp
 
 }  // namespace tokio::net

@@ -1,8 +1,8 @@
 // The halves of a connected stream, generic over the stream type: borrowed (split) and owned
-// (into_split), so that one task reads while another writes. UnixStream's halves are these;
-// the read side forwards read / peek / try_read / readable, the write side write /
-// write_vectored / flush / shutdown / try_write / writable. Internal: users see them as
-// tokio::net::unix::ReadHalf etc.
+// (into_split), so that one task reads while another writes. TcpStream's and UnixStream's
+// halves are these. The read side forwards read / peek / try_read / readable, the write side
+// write / write_vectored / flush / shutdown / try_write / writable. Internal: users see them as
+// tokio::net::tcp::ReadHalf, tokio::net::unix::ReadHalf etc.
 //
 // Ownership: a borrowed half holds a pointer to a stream that must outlive it. The owned halves
 // share the stream through one std::shared_ptr; the stream closes when both are gone. Using
@@ -20,14 +20,15 @@
 
 #include "tokio/io/buffer.hpp"
 #include "tokio/io/io_slice.hpp"
+#include "tokio/io/util/ext.hpp"
 #include "tokio/result.hpp"
 
 namespace tokio::detail {
 
 /// The read-side operations of a half over `Half::stream()` (CRTP); each is the stream's own,
-/// with its cancel safety.
+/// with its cancel safety. The io utilities are members too (read_exact, read_u32...).
 template <class Half, class Stream>
-class HalfReadOps {
+class HalfReadOps : public io::AsyncReadExt<Half> {
  public:
   template <io::MutableBuffer B>
   auto read(B&& buf) const noexcept {
@@ -52,7 +53,7 @@ class HalfReadOps {
 /// The write-side operations of a half over `Half::stream()` (CRTP). shutdown() shuts the
 /// write side of the whole stream down.
 template <class Half, class Stream>
-class HalfWriteOps {
+class HalfWriteOps : public io::AsyncWriteExt<Half> {
  public:
   template <io::ConstBuffer B>
   auto write(B&& buf) const noexcept {

@@ -12,12 +12,11 @@
 #include <system_error>
 #include <utility>
 
+#include "tokio/detail/connected_stream.hpp"
 #include "tokio/detail/owned_fd.hpp"
-#include "tokio/detail/stream_socket.hpp"
 #include "tokio/io/buffer.hpp"
 #include "tokio/io/io_slice.hpp"
 #include "tokio/io/ready.hpp"
-#include "tokio/io/util/ext.hpp"
 #include "tokio/net/socket_addr.hpp"
 #include "tokio/task/task.hpp"
 
@@ -25,11 +24,14 @@ namespace tokio::net {
 
 class TcpListener;
 class TcpSocket;
+class TcpStream;
 namespace tcp {
-class ReadHalf;
-class WriteHalf;
-class OwnedReadHalf;
-class OwnedWriteHalf;
+/// The halves of TcpStream::split (borrowed) and TcpStream::into_split (owned); see
+/// tokio/net/tcp/split.hpp.
+using ReadHalf = detail::BorrowedReadHalf<TcpStream>;
+using WriteHalf = detail::BorrowedWriteHalf<TcpStream>;
+using OwnedReadHalf = detail::OwnedReadHalf<TcpStream>;
+using OwnedWriteHalf = detail::OwnedWriteHalf<TcpStream>;
 }  // namespace tcp
 
 /// A TCP connection between a local and a remote socket, made by connect() or
@@ -43,7 +45,7 @@ class OwnedWriteHalf;
 /// Threads: a TcpStream may be moved between tasks. One read-side operation and one write-side
 /// operation may run at once (from two tasks: see split / into_split); two reads at once, or two
 /// writes at once, are a misuse whose bytes interleave unpredictably.
-class TcpStream : public io::AsyncReadExt<TcpStream>, public io::AsyncWriteExt<TcpStream> {
+class TcpStream : public detail::ConnectedStream<TcpStream> {
  public:
   /// Connects to `addr`: "host:port" or "ip:port". A host name is resolved (lookup_host) and
   /// each address is tried in turn; the first connection wins. Throws std::system_error for the
@@ -57,7 +59,6 @@ class TcpStream : public io::AsyncReadExt<TcpStream>, public io::AsyncWriteExt<T
   static TcpStream from_std(int fd);
   /// Deregisters and gives the descriptor back (still non-blocking); the stream is then empty.
   int into_std() &&;
-  int as_raw_fd() const noexcept { return socket_.fd(); }
 
   TcpStream(TcpStream&&) noexcept = default;
   /// Closes this connection, then takes `other`'s.
@@ -67,68 +68,6 @@ class TcpStream : public io::AsyncReadExt<TcpStream>, public io::AsyncWriteExt<T
 
   SocketAddr local_addr() const;
   SocketAddr peer_addr() const { return peer_; }
-
-  // ---- AsyncRead / AsyncWrite -------------------------------------------------------------
-
-  /// Reads what is available, up to buf's size: at least 1 byte, or 0 at end of stream.
-  /// Cancel-safe: a read that did not complete consumed nothing.
-  template <io::MutableBuffer B>
-  detail::StreamSocket::ReadOp read(B&& buf) const noexcept {
-    return socket_.read(io::as_mutable_bytes(buf));
-  }
-  /// Writes some of buf (at least 1 byte unless buf is empty) and gives how many. Cancel-safe.
-  template <io::ConstBuffer B>
-  detail::StreamSocket::WriteOp write(B&& buf) const noexcept {
-    return socket_.write(io::as_const_bytes(buf));
-  }
-  /// Writes from several buffers in one system call (sendmsg). Cancel-safe.
-  detail::StreamSocket::WritevOp write_vectored(
-      std::span<const io::IoSlice> slices) const noexcept {
-    return socket_.write_vectored(slices);
-  }
-  /// Nothing is buffered in user space: completes at once.
-  auto flush() const noexcept {
-    return detail::StreamSocket::ImmediateOp{[] {}};
-  }
-  /// Shuts the write side down (the peer reads end of stream); reading stays possible.
-  auto shutdown() const noexcept {
-    return detail::StreamSocket::ImmediateOp{[this] { socket_.shutdown(SHUT_WR); }};
-  }
-
-  // ---- more reading and writing -----------------------------------------------------------
-
-  /// Like read, but the bytes stay in the socket for the next read. Cancel-safe.
-  template <io::MutableBuffer B>
-  detail::StreamSocket::ReadOp peek(B&& buf) const noexcept {
-    return socket_.peek(io::as_mutable_bytes(buf));
-  }
-  /// One non-blocking read: the byte count (0 at end of stream), or std::nullopt when nothing
-  /// is available now (wait with readable()). Other errors throw.
-  template <io::MutableBuffer B>
-  std::optional<std::size_t> try_read(B&& buf) const {
-    return socket_.try_read(io::as_mutable_bytes(buf), 0);
-  }
-  /// One non-blocking write: the byte count, or std::nullopt when the socket buffer is full.
-  template <io::ConstBuffer B>
-  std::optional<std::size_t> try_write(B&& buf) const {
-    return socket_.try_write(io::as_const_bytes(buf));
-  }
-  std::optional<std::size_t> try_write_vectored(std::span<const io::IoSlice> slices) const {
-    return socket_.try_write_vectored(slices);
-  }
-  /// Waits until the stream is readable (data, end of stream or an error is pending).
-  /// Cancel-safe. May be spurious: try_read can still give std::nullopt.
-  detail::StreamSocket::ReadyOp readable() const noexcept {
-    return socket_.ready(io::Interest::READABLE);
-  }
-  /// Waits until the stream is writable. Cancel-safe. May be spurious.
-  detail::StreamSocket::ReadyOp writable() const noexcept {
-    return socket_.ready(io::Interest::WRITABLE);
-  }
-  /// Waits for any of `interest`; gives the readiness seen. Cancel-safe.
-  detail::StreamSocket::ReadyOp ready(io::Interest interest) const noexcept {
-    return socket_.ready(interest);
-  }
 
   // ---- options ----------------------------------------------------------------------------
 
@@ -161,7 +100,6 @@ class TcpStream : public io::AsyncReadExt<TcpStream>, public io::AsyncWriteExt<T
   TcpStream(detail::PollEvented io, SocketAddr peer);
   static Task<TcpStream> connect_with(detail::OwnedFd fd, SocketAddr addr);
 
-  detail::StreamSocket socket_;
   SocketAddr peer_;
 };
 

@@ -11,8 +11,8 @@
 #include <system_error>
 #include <utility>
 
+#include "tokio/detail/connected_stream.hpp"
 #include "tokio/detail/owned_fd.hpp"
-#include "tokio/detail/stream_socket.hpp"
 #include "tokio/io/buffer.hpp"
 #include "tokio/io/io_slice.hpp"
 #include "tokio/io/ready.hpp"
@@ -22,17 +22,6 @@
 
 #pragma push_macro("unix")
 #undef unix
-
-namespace tokio::detail {
-template <class Stream>
-class BorrowedReadHalf;
-template <class Stream>
-class BorrowedWriteHalf;
-template <class Stream>
-class OwnedReadHalf;
-template <class Stream>
-class OwnedWriteHalf;
-}  // namespace tokio::detail
 
 namespace tokio::net {
 
@@ -58,7 +47,7 @@ using OwnedWriteHalf = detail::OwnedWriteHalf<UnixStream>;
 ///
 /// Threads: a UnixStream may be moved between tasks. One read-side operation and one
 /// write-side operation may run at once (from two tasks: see split / into_split).
-class UnixStream {
+class UnixStream : public detail::ConnectedStream<UnixStream> {
  public:
   /// Connects to the socket bound at `path`. Throws std::system_error naming the path
   /// (no_such_file_or_directory when nothing is there, connection_refused when nothing listens
@@ -75,7 +64,6 @@ class UnixStream {
   static UnixStream from_std(int fd);
   /// Deregisters and gives the descriptor back (still non-blocking); the stream is then empty.
   int into_std() &&;
-  int as_raw_fd() const noexcept { return socket_.fd(); }
 
   UnixStream(UnixStream&&) noexcept = default;
   /// Closes this connection, then takes `other`'s.
@@ -92,68 +80,6 @@ class UnixStream {
   /// The pending socket error (SO_ERROR), cleared as it is read; an empty code when none.
   std::error_code take_error() const;
 
-  // ---- AsyncRead / AsyncWrite -------------------------------------------------------------
-
-  /// Reads what is available, up to buf's size: at least 1 byte, or 0 at end of stream.
-  /// Cancel-safe: a read that did not complete consumed nothing.
-  template <io::MutableBuffer B>
-  detail::StreamSocket::ReadOp read(B&& buf) const noexcept {
-    return socket_.read(io::as_mutable_bytes(buf));
-  }
-  /// Writes some of buf (at least 1 byte unless buf is empty) and gives how many. Cancel-safe.
-  template <io::ConstBuffer B>
-  detail::StreamSocket::WriteOp write(B&& buf) const noexcept {
-    return socket_.write(io::as_const_bytes(buf));
-  }
-  /// Writes from several buffers in one system call (sendmsg). Cancel-safe.
-  detail::StreamSocket::WritevOp write_vectored(
-      std::span<const io::IoSlice> slices) const noexcept {
-    return socket_.write_vectored(slices);
-  }
-  /// Nothing is buffered in user space: completes at once.
-  auto flush() const noexcept {
-    return detail::StreamSocket::ImmediateOp{[] {}};
-  }
-  /// Shuts the write side down (the peer reads end of stream); reading stays possible.
-  auto shutdown() const noexcept {
-    return detail::StreamSocket::ImmediateOp{[this] { socket_.shutdown(SHUT_WR); }};
-  }
-
-  // ---- more reading and writing -----------------------------------------------------------
-
-  /// Like read, but the bytes stay in the socket for the next read. Cancel-safe.
-  template <io::MutableBuffer B>
-  detail::StreamSocket::ReadOp peek(B&& buf) const noexcept {
-    return socket_.peek(io::as_mutable_bytes(buf));
-  }
-  /// One non-blocking read: the byte count (0 at end of stream), or std::nullopt when nothing
-  /// is available now (wait with readable()). Other errors throw.
-  template <io::MutableBuffer B>
-  std::optional<std::size_t> try_read(B&& buf) const {
-    return socket_.try_read(io::as_mutable_bytes(buf), 0);
-  }
-  /// One non-blocking write: the byte count, or std::nullopt when the socket buffer is full.
-  template <io::ConstBuffer B>
-  std::optional<std::size_t> try_write(B&& buf) const {
-    return socket_.try_write(io::as_const_bytes(buf));
-  }
-  std::optional<std::size_t> try_write_vectored(std::span<const io::IoSlice> slices) const {
-    return socket_.try_write_vectored(slices);
-  }
-  /// Waits until the stream is readable (data, end of stream or an error is pending).
-  /// Cancel-safe. May be spurious: try_read can still give std::nullopt.
-  detail::StreamSocket::ReadyOp readable() const noexcept {
-    return socket_.ready(io::Interest::READABLE);
-  }
-  /// Waits until the stream is writable. Cancel-safe. May be spurious.
-  detail::StreamSocket::ReadyOp writable() const noexcept {
-    return socket_.ready(io::Interest::WRITABLE);
-  }
-  /// Waits for any of `interest`; gives the readiness seen. Cancel-safe.
-  detail::StreamSocket::ReadyOp ready(io::Interest interest) const noexcept {
-    return socket_.ready(interest);
-  }
-
   // ---- splitting --------------------------------------------------------------------------
 
   /// Borrowed halves for reading and writing at once from two tasks; they must not outlive
@@ -166,10 +92,8 @@ class UnixStream {
  private:
   friend class UnixListener;
   UnixStream(detail::PollEvented io, std::string peer) noexcept
-      : socket_(std::move(io), std::move(peer)) {}
+      : ConnectedStream(detail::StreamSocket(std::move(io), std::move(peer))) {}
   static Task<UnixStream> connect_with(detail::OwnedFd fd, unix::SocketAddr addr);
-
-  detail::StreamSocket socket_;
 };
 
 }  // namespace tokio::net
