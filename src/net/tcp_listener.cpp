@@ -8,9 +8,9 @@
 #include <exception>
 #include <string>
 
+#include "net/try_each_address.hpp"
 #include "tokio/detail/accept.hpp"
 #include "tokio/detail/socket.hpp"
-#include "tokio/net/lookup_host.hpp"
 #include "tokio/net/tcp/socket.hpp"
 
 namespace tokio::net {
@@ -30,21 +30,8 @@ Task<TcpListener> TcpListener::bind(SocketAddr addr) {
 }
 
 Task<TcpListener> TcpListener::bind(std::string addr) {
-  std::vector<SocketAddr> addrs;
-  if (auto numeric = SocketAddr::try_parse(addr))
-    addrs.push_back(*numeric);
-  else
-    addrs = co_await lookup_host(addr);
-  std::exception_ptr last;
-  for (const SocketAddr& a : addrs) {
-    try {
-      co_return co_await bind(a);
-    } catch (const std::system_error&) {
-      last = std::current_exception();
-    }
-  }
-  if (last) std::rethrow_exception(last);
-  detail::throw_socket_error(EADDRNOTAVAIL, "binding to", std::string(addr) + " (no address)");
+  return detail::try_each_address<TcpListener>(std::move(addr),
+                                               [](SocketAddr a) { return bind(a); });
 }
 
 TcpListener TcpListener::from_std(int fd) {

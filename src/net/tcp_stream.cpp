@@ -7,8 +7,8 @@
 
 #include <memory>
 
+#include "net/try_each_address.hpp"
 #include "tokio/detail/socket.hpp"
-#include "tokio/net/lookup_host.hpp"
 #include "tokio/net/tcp/split.hpp"
 
 namespace tokio::net {
@@ -39,22 +39,9 @@ Task<TcpStream> TcpStream::connect_with(detail::OwnedFd owned, SocketAddr addr) 
 }
 
 Task<TcpStream> TcpStream::connect(std::string addr) {
-  std::vector<SocketAddr> addrs;
-  if (auto numeric = SocketAddr::try_parse(addr))
-    addrs.push_back(*numeric);
-  else
-    addrs = co_await lookup_host(addr);
-  // Try each address in turn; report the last failure.
-  std::exception_ptr last;
-  for (const SocketAddr& a : addrs) {
-    try {
-      co_return co_await connect(a);
-    } catch (const std::system_error&) {
-      last = std::current_exception();
-    }
-  }
-  if (last) std::rethrow_exception(last);
-  detail::throw_socket_error(EADDRNOTAVAIL, "connecting to", std::string(addr) + " (no address)");
+  // A name may resolve to several addresses (::1 and 127.0.0.1 for localhost): try each.
+  return detail::try_each_address<TcpStream>(std::move(addr),
+                                             [](SocketAddr a) { return connect(a); });
 }
 
 TcpStream TcpStream::from_std(int fd) {

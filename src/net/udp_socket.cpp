@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "net/try_each_address.hpp"
 #include "tokio/detail/owned_fd.hpp"
 #include "tokio/detail/socket.hpp"
 #include "tokio/net/lookup_host.hpp"
@@ -16,12 +17,6 @@
 namespace tokio::net {
 
 namespace {
-
-// The addresses `addr` names: itself when numeric, else what it resolves to.
-Task<std::vector<SocketAddr>> resolve(std::string addr) {
-  if (auto numeric = SocketAddr::try_parse(addr)) co_return std::vector<SocketAddr>{*numeric};
-  co_return co_await lookup_host(std::move(addr));
-}
 
 ::in_addr parse_v4(std::string_view text) {
   const std::string s(text);
@@ -56,17 +51,7 @@ Task<UdpSocket> UdpSocket::bind(SocketAddr addr) {
 }
 
 Task<UdpSocket> UdpSocket::bind(std::string addr) {
-  const std::vector<SocketAddr> addrs = co_await resolve(addr);
-  std::exception_ptr last;
-  for (const SocketAddr& a : addrs) {
-    try {
-      co_return co_await bind(a);
-    } catch (const std::system_error&) {
-      last = std::current_exception();
-    }
-  }
-  if (last) std::rethrow_exception(last);
-  detail::throw_socket_error(EADDRNOTAVAIL, "binding to", addr + " (no address)");
+  return detail::try_each_address<UdpSocket>(std::move(addr), [](SocketAddr a) { return bind(a); });
 }
 
 UdpSocket UdpSocket::from_std(int fd) {
@@ -86,25 +71,13 @@ Task<void> UdpSocket::connect(SocketAddr addr) {
 }
 
 Task<void> UdpSocket::connect(std::string addr) {
-  const std::vector<SocketAddr> addrs = co_await resolve(addr);
-  std::exception_ptr last;
-  for (const SocketAddr& a : addrs) {
-    try {
-      co_await connect(a);
-      co_return;
-    } catch (const std::system_error&) {
-      last = std::current_exception();
-    }
-  }
-  if (last) std::rethrow_exception(last);
-  detail::throw_socket_error(EADDRNOTAVAIL, "connecting to", addr + " (no address)");
+  return detail::try_each_address<void>(std::move(addr),
+                                        [this](SocketAddr a) { return connect(a); });
 }
 
 Task<std::size_t> UdpSocket::send_to_host(std::span<const std::byte> buf,
                                           std::string target) const {
-  const std::vector<SocketAddr> addrs = co_await resolve(target);
-  if (addrs.empty())
-    detail::throw_socket_error(EADDRNOTAVAIL, "sending to", target + " (no address)");
+  const std::vector<SocketAddr> addrs = co_await lookup_host(std::move(target));
   // As Tokio: the first address only; a datagram is not retried elsewhere.
   co_return co_await send_to(buf, addrs.front());
 }
