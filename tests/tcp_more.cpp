@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/stream_helpers.hpp"
 #include "tokio/detail/socket.hpp"
 #include "tokio/test.hpp"
 #include "tokio/tokio.hpp"
@@ -21,30 +22,12 @@ using tokio::net::SocketAddr;
 using tokio::net::TcpListener;
 using tokio::net::TcpSocket;
 using tokio::net::TcpStream;
+using tokio_test::bytes;
+using tokio_test::pattern;
+using tokio_test::recv_text_to_end;
+using tokio_test::recv_to_end;
+using tokio_test::send_all;
 using namespace std::chrono_literals;
-
-template <class W>
-tokio::Task<void> send_all(W& w, std::span<const std::byte> data) {
-  while (!data.empty()) {
-    const std::size_t n = co_await w.write(data);
-    TOKIO_CO_ASSERT(n > 0);
-    data = data.subspan(n);
-  }
-}
-template <class R>
-tokio::Task<std::string> recv_to_end(R& r) {
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const std::size_t n = co_await r.read(buf);
-    if (n == 0) break;
-    out.append(buf, n);
-  }
-  co_return out;
-}
-std::span<const std::byte> bytes(std::string_view s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
-}
 
 struct Pair {
   TcpStream client;
@@ -65,10 +48,10 @@ TOKIO_TEST_ALL_FLAVORS(TcpMore, half_close_keeps_the_other_direction) {
   auto [client, server] = co_await connected_pair();
   co_await send_all(client, bytes("request"));
   co_await client.shutdown();  // the server reads EOF after the request...
-  EXPECT_EQ(co_await recv_to_end(server), "request");
+  EXPECT_EQ(co_await recv_text_to_end(server), "request");
   co_await send_all(server, bytes("response"));  // ...and can still answer
   co_await server.shutdown();
-  EXPECT_EQ(co_await recv_to_end(client), "response");
+  EXPECT_EQ(co_await recv_text_to_end(client), "response");
   // A read after EOF gives EOF again.
   char buf[8];
   EXPECT_EQ(co_await client.read(buf), 0u);
@@ -154,7 +137,7 @@ TOKIO_TEST(TcpMore, read_cancelled_by_timeout_loses_no_bytes, .start_paused = tr
     co_await send_all(client, bytes("chunk" + std::to_string(i) + ";"));
   }
   co_await client.shutdown();
-  received = co_await recv_to_end(server);
+  received = co_await recv_text_to_end(server);
   EXPECT_EQ(received, "chunk0;chunk1;chunk2;chunk3;chunk4;");
 }
 
@@ -166,7 +149,7 @@ TOKIO_TEST(TcpMore, read_losing_a_select_loses_no_bytes) {
   auto first = co_await tokio::select_biased(yield_once(), read_into(&server, buf));
   EXPECT_EQ(first.index(), 0u);
   co_await client.shutdown();
-  EXPECT_EQ(co_await recv_to_end(server), "abc");
+  EXPECT_EQ(co_await recv_text_to_end(server), "abc");
 }
 
 // ---- readiness, try_*, peek ----------------------------------------------------------------
@@ -216,7 +199,7 @@ TOKIO_TEST(TcpMore, peek_leaves_the_bytes) {
   std::size_t n = co_await server.peek(buf);
   EXPECT_GT(n, 0u);
   EXPECT_EQ(std::string(buf, n), std::string("hello").substr(0, n));
-  EXPECT_EQ(co_await recv_to_end(server), "hello");
+  EXPECT_EQ(co_await recv_text_to_end(server), "hello");
 }
 
 TOKIO_TEST(TcpMore, write_vectored_sends_the_slices_in_order) {
@@ -236,14 +219,14 @@ TOKIO_TEST(TcpMore, write_vectored_sends_the_slices_in_order) {
   }
   EXPECT_EQ(total, 18u);
   co_await client.shutdown();
-  EXPECT_EQ(co_await recv_to_end(server), "first,second,third");
+  EXPECT_EQ(co_await recv_text_to_end(server), "first,second,third");
 }
 
 // ---- out of descriptors --------------------------------------------------------------------
 
 tokio::Task<std::string> accept_and_read(TcpListener* listener) {
   auto [socket, peer] = co_await listener->accept();
-  co_return co_await recv_to_end(socket);
+  co_return co_await recv_text_to_end(socket);
 }
 
 // accept while the process has no descriptor left neither fails nor spins; it takes the
@@ -289,7 +272,7 @@ tokio::Task<void> ipv6_round_trip() {
   EXPECT_EQ(client.peer_addr().ip(), "::1");
   co_await send_all(client, bytes("v6"));
   co_await client.shutdown();
-  EXPECT_EQ(co_await recv_to_end(server), "v6");
+  EXPECT_EQ(co_await recv_text_to_end(server), "v6");
 }
 
 TEST(TcpMore, ipv6_loopback) {
@@ -332,7 +315,7 @@ TOKIO_TEST(TcpMore, from_std_and_into_std) {
   EXPECT_EQ(again.peer_addr(), peer);
   co_await send_all(again, bytes("still works"));
   co_await again.shutdown();
-  EXPECT_EQ(co_await recv_to_end(server), "still works");
+  EXPECT_EQ(co_await recv_text_to_end(server), "still works");
 }
 
 TOKIO_TEST(TcpMore, dropping_an_unstarted_connect_closes_its_socket) {

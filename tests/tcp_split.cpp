@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/stream_helpers.hpp"
 #include "tokio/test.hpp"
 #include "tokio/tokio.hpp"
 
@@ -14,36 +15,11 @@ namespace {
 
 using tokio::net::TcpListener;
 using tokio::net::TcpStream;
-
-template <class W>
-tokio::Task<void> send_all(W& w, std::span<const std::byte> data) {
-  while (!data.empty()) {
-    const std::size_t n = co_await w.write(data);
-    TOKIO_CO_ASSERT(n > 0);
-    data = data.subspan(n);
-  }
-}
-template <class R>
-tokio::Task<std::vector<std::byte>> recv_to_end(R& r) {
-  std::vector<std::byte> out;
-  std::byte buf[8192];
-  for (;;) {
-    const std::size_t n = co_await r.read(buf);
-    if (n == 0) break;
-    out.insert(out.end(), buf, buf + n);
-  }
-  co_return out;
-}
-
-std::vector<std::byte> pattern(std::size_t size, std::uint32_t seed) {
-  std::vector<std::byte> out(size);
-  std::uint32_t x = seed;
-  for (auto& b : out) {
-    x = x * 1664525u + 1013904223u;
-    b = static_cast<std::byte>(x >> 24);
-  }
-  return out;
-}
+using tokio_test::bytes;
+using tokio_test::pattern;
+using tokio_test::recv_text_to_end;
+using tokio_test::recv_to_end;
+using tokio_test::send_all;
 
 // Echoes everything back through the two halves of one stream, from two tasks at once.
 tokio::Task<void> pump(tokio::net::tcp::OwnedReadHalf r, tokio::net::tcp::OwnedWriteHalf w) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/stream_helpers.hpp"
 #include "tokio/test.hpp"
 #include "tokio/tokio.hpp"
 
@@ -17,50 +18,12 @@ namespace {
 using tokio::net::SocketAddr;
 using tokio::net::TcpListener;
 using tokio::net::TcpStream;
+using tokio_test::bytes;
+using tokio_test::pattern;
+using tokio_test::recv_text_to_end;
+using tokio_test::recv_to_end;
+using tokio_test::send_all;
 using namespace std::chrono_literals;
-
-// Local loops rather than the io utilities: these tests check the stream's own primitives.
-template <class W>
-tokio::Task<void> send_all(W& w, std::span<const std::byte> data) {
-  while (!data.empty()) {
-    const std::size_t n = co_await w.write(data);
-    TOKIO_CO_ASSERT(n > 0);
-    data = data.subspan(n);
-  }
-}
-template <class R>
-tokio::Task<std::vector<std::byte>> recv_to_end(R& r) {
-  std::vector<std::byte> out;
-  std::byte buf[4096];
-  for (;;) {
-    const std::size_t n = co_await r.read(buf);
-    if (n == 0) break;
-    out.insert(out.end(), buf, buf + n);
-  }
-  co_return out;
-}
-template <class R>
-tokio::Task<void> recv_exact(R& r, std::span<std::byte> out) {
-  while (!out.empty()) {
-    const std::size_t n = co_await r.read(out);
-    if (n == 0) throw std::runtime_error("early end of stream");
-    out = out.subspan(n);
-  }
-}
-
-std::vector<std::byte> pattern(std::size_t size, std::uint32_t seed) {
-  std::vector<std::byte> out(size);
-  std::uint32_t x = seed;
-  for (auto& b : out) {
-    x = x * 1664525u + 1013904223u;
-    b = static_cast<std::byte>(x >> 24);
-  }
-  return out;
-}
-
-std::span<const std::byte> bytes(std::string_view s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
-}
 
 tokio::Task<void> echo_once(TcpListener* listener) {
   auto [socket, peer] = co_await listener->accept();

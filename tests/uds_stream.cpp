@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/stream_helpers.hpp"
 #include "support/temp_dir.hpp"
 #include "tokio/test.hpp"
 #include "tokio/tokio.hpp"
@@ -26,41 +27,13 @@ using tokio::net::UnixListener;
 using tokio::net::UnixSocketAddr;
 using tokio::net::UnixStream;
 using tokio::testing::TempDir;
+using tokio_test::bytes;
+using tokio_test::pattern;
+using tokio_test::recv_text_to_end;
+using tokio_test::recv_to_end;
+using tokio_test::send_all;
 using namespace std::chrono_literals;
 
-template <class W>
-tokio::Task<void> send_all(W& w, std::span<const std::byte> data) {
-  while (!data.empty()) {
-    const std::size_t n = co_await w.write(data);
-    TOKIO_CO_ASSERT(n > 0);
-    data = data.subspan(n);
-  }
-}
-template <class R>
-tokio::Task<std::vector<std::byte>> recv_to_end(R& r) {
-  std::vector<std::byte> out;
-  std::array<std::byte, 4096> buf;
-  for (;;) {
-    const std::size_t n = co_await r.read(buf);
-    if (n == 0) break;
-    out.insert(out.end(), buf.begin(), buf.begin() + n);
-  }
-  co_return out;
-}
-
-std::vector<std::byte> pattern(std::size_t size, std::uint32_t seed) {
-  std::vector<std::byte> out(size);
-  std::uint32_t x = seed;
-  for (auto& b : out) {
-    x = x * 1664525u + 1013904223u;
-    b = static_cast<std::byte>(x >> 24);
-  }
-  return out;
-}
-
-std::span<const std::byte> bytes(std::string_view s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
-}
 std::string as_string(const std::vector<std::byte>& v) {
   return std::string(reinterpret_cast<const char*>(v.data()), v.size());
 }
