@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -356,6 +357,46 @@ TOKIO_TEST(TcpMore, fresh_connection_has_no_closed_readiness,
     EXPECT_FALSE(ready.is_read_closed()) << "connection " << i;
   }
   server.abort();
+}
+
+}  // namespace
+
+namespace {
+
+// Reads of exactly what was sent leave the receive queue empty; the stream learns that from
+// the kernel (TCP_INQ) and clears its readiness at once. The next read must still be woken by
+// the next message: ping-pong with exact-size reads, on every flavour.
+tokio::Task<void> exact_echo(TcpStream* s, int rounds) {
+  char buf[32];
+  for (int i = 0; i < rounds; ++i) {
+    std::size_t got = 0;
+    while (got < sizeof buf) {
+      const std::size_t n = co_await s->read(std::span(buf + got, sizeof buf - got));
+      TOKIO_CO_ASSERT(n > 0);
+      got += n;
+    }
+    co_await send_all(*s, std::as_bytes(std::span(buf)));
+  }
+}
+
+TOKIO_TEST_ALL_FLAVORS(TcpMore, exact_size_reads_are_woken_by_the_next_message) {
+  auto [client, server] = co_await connected_pair();
+  constexpr int kRounds = 500;
+  auto echo = tokio::spawn(exact_echo(&server, kRounds));
+  char out[32];
+  char in[32];
+  for (int i = 0; i < kRounds; ++i) {
+    std::memset(out, 'a' + i % 26, sizeof out);
+    co_await send_all(client, std::as_bytes(std::span(out)));
+    std::size_t got = 0;
+    while (got < sizeof in) {
+      const std::size_t n = co_await client.read(std::span(in + got, sizeof in - got));
+      TOKIO_CO_ASSERT(n > 0);
+      got += n;
+    }
+    TOKIO_CO_ASSERT(std::memcmp(in, out, sizeof in) == 0);
+  }
+  co_await echo;
 }
 
 }  // namespace

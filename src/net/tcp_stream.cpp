@@ -14,7 +14,9 @@
 namespace tokio::net {
 
 TcpStream::TcpStream(detail::PollEvented io, SocketAddr peer)
-    : ConnectedStream(detail::StreamSocket(std::move(io), peer.to_string())), peer_(peer) {}
+    : ConnectedStream(detail::StreamSocket(std::move(io), peer.to_string())), peer_(peer) {
+  socket_.report_bytes_left();
+}
 
 Task<TcpStream> TcpStream::connect(SocketAddr addr) {
   return connect_with(

@@ -32,17 +32,26 @@ class StreamSocket {
     const StreamSocket* socket;
     std::byte* data;
     std::size_t len;
-    int flags;  // 0 or MSG_PEEK
-    ssize_t operator()() const noexcept {
-      return len == 0 ? 0 : ::recv(socket->fd(), data, len, flags);
+    int flags;      // 0 or MSG_PEEK
+    int left = -1;  // bytes still queued after the read, when the kernel reports it (TCP_INQ)
+    ssize_t operator()() noexcept {
+      if (len == 0) return 0;
+      if (!socket->report_inq_ || flags != 0) return ::recv(socket->fd(), data, len, flags);
+      return recv_reporting_inq();
     }
-    // A short read emptied the receive buffer; a peek consumed nothing, so proves nothing.
+    // The receive buffer is known empty after a short read, or when the kernel said so; a peek
+    // consumed nothing, so proves nothing. Clearing readiness then spares the next read a
+    // certain EAGAIN (a client that reads right after writing a request would make one per
+    // request otherwise).
     bool drained(ssize_t n) const noexcept {
-      return flags == 0 && n > 0 && static_cast<std::size_t>(n) < len;
+      return flags == 0 && n > 0 && (static_cast<std::size_t>(n) < len || left == 0);
     }
     std::size_t complete(ssize_t n) const noexcept { return static_cast<std::size_t>(n); }
     [[noreturn]] void fail(int err) const { socket->fail(err, flags ? "peek from" : "read from"); }
     const char* what() const noexcept { return "awaiting a socket read"; }
+
+   private:
+    ssize_t recv_reporting_inq() noexcept;
   };
   struct WriteCall {
     const StreamSocket* socket;
@@ -127,6 +136,9 @@ class StreamSocket {
   std::optional<std::size_t> try_write_vectored(std::span<const io::IoSlice> slices) const;
   /// shutdown(2) with SHUT_RD, SHUT_WR or SHUT_RDWR; throws naming the peer.
   void shutdown(int how) const;
+  /// Asks a TCP socket to report, with each read, how many bytes are left (TCP_INQ, Linux
+  /// 4.18+); without it (or on other sockets) reads work as before.
+  void report_bytes_left() noexcept;
 
   int fd() const noexcept { return io_.fd(); }
   PollEvented& io() noexcept { return io_; }
@@ -136,6 +148,7 @@ class StreamSocket {
  private:
   PollEvented io_;
   std::string peer_;
+  bool report_inq_ = false;  // set once, before the socket is shared
 };
 
 }  // namespace tokio::detail
