@@ -1,23 +1,13 @@
 // UnixDatagram: binding, pairs and connecting (the datagram I/O is inline in the header).
 #include "tokio/net/unix/datagram.hpp"
 
+#include "net/unix_sockname.hpp"
 #include "tokio/detail/owned_fd.hpp"
 #include "tokio/detail/socket.hpp"
 
 #undef unix
 
 namespace tokio::net {
-
-namespace {
-unix::SocketAddr sockname(int fd, bool peer, const char* what) {
-  ::sockaddr_storage storage{};
-  ::socklen_t len = sizeof storage;
-  auto* addr = reinterpret_cast<::sockaddr*>(&storage);
-  if ((peer ? ::getpeername(fd, addr, &len) : ::getsockname(fd, addr, &len)) < 0)
-    detail::throw_last_socket_error(what, "");
-  return unix::SocketAddr::from_sockaddr(addr, len);
-}
-}  // namespace
 
 UnixDatagram UnixDatagram::bind(const std::filesystem::path& path) {
   return bind_addr(unix::SocketAddr::from_pathname(path));
@@ -63,11 +53,11 @@ void UnixDatagram::connect_addr(const unix::SocketAddr& addr) {
 }
 
 unix::SocketAddr UnixDatagram::local_addr() const {
-  return sockname(socket_.fd(), false, "UnixDatagram::local_addr");
+  return detail::unix_sockname(socket_.fd(), false, "UnixDatagram::local_addr");
 }
 
 unix::SocketAddr UnixDatagram::peer_addr() const {
-  return sockname(socket_.fd(), true, "UnixDatagram::peer_addr");
+  return detail::unix_sockname(socket_.fd(), true, "UnixDatagram::peer_addr");
 }
 
 void UnixDatagram::shutdown(int how) const {

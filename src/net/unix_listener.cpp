@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include "net/unix_sockname.hpp"
 #include "tokio/detail/accept.hpp"
 #include "tokio/detail/owned_fd.hpp"
 #include "tokio/detail/socket.hpp"
@@ -38,11 +39,7 @@ int UnixListener::into_std() && {
 }
 
 unix::SocketAddr UnixListener::local_addr() const {
-  ::sockaddr_storage storage{};
-  ::socklen_t len = sizeof storage;
-  if (::getsockname(io_.fd(), reinterpret_cast<::sockaddr*>(&storage), &len) < 0)
-    detail::throw_last_socket_error("UnixListener::local_addr", "");
-  return unix::SocketAddr::from_sockaddr(reinterpret_cast<::sockaddr*>(&storage), len);
+  return detail::unix_sockname(io_.fd(), false, "UnixListener::local_addr");
 }
 
 std::error_code UnixListener::take_error() const {

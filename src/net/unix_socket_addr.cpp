@@ -1,6 +1,9 @@
 // unix::SocketAddr: building, reading and printing Unix domain socket addresses.
 #include "tokio/net/unix/socket_addr.hpp"
 
+#include "net/unix_sockname.hpp"
+#include "tokio/detail/socket.hpp"
+
 #include <cstring>
 #include <stdexcept>
 
@@ -92,3 +95,16 @@ bool operator==(const SocketAddr& a, const SocketAddr& b) noexcept {
 }
 
 }  // namespace tokio::net::unix
+
+namespace tokio::detail {
+
+net::unix::SocketAddr unix_sockname(int fd, bool peer, const char* what) {
+  ::sockaddr_storage storage{};
+  ::socklen_t len = sizeof storage;
+  auto* addr = reinterpret_cast<::sockaddr*>(&storage);
+  if ((peer ? ::getpeername(fd, addr, &len) : ::getsockname(fd, addr, &len)) < 0)
+    throw_last_socket_error(what, "");
+  return net::unix::SocketAddr::from_sockaddr(addr, len);
+}
+
+}  // namespace tokio::detail

@@ -5,23 +5,13 @@
 
 #include <memory>
 
+#include "net/unix_sockname.hpp"
 #include "tokio/detail/socket.hpp"
 #include "tokio/net/unix/split.hpp"
 
 #undef unix
 
 namespace tokio::net {
-
-namespace {
-unix::SocketAddr sockname(int fd, bool peer, const char* what) {
-  ::sockaddr_storage storage{};
-  ::socklen_t len = sizeof storage;
-  auto* addr = reinterpret_cast<::sockaddr*>(&storage);
-  if ((peer ? ::getpeername(fd, addr, &len) : ::getsockname(fd, addr, &len)) < 0)
-    detail::throw_last_socket_error(what, "");
-  return unix::SocketAddr::from_sockaddr(addr, len);
-}
-}  // namespace
 
 Task<UnixStream> UnixStream::connect(std::filesystem::path path) {
   // Build the address first: a path too long throws std::invalid_argument before any socket.
@@ -65,7 +55,8 @@ std::pair<UnixStream, UnixStream> UnixStream::pair() {
 
 UnixStream UnixStream::from_std(int fd) {
   detail::make_nonblocking(fd);
-  const unix::SocketAddr peer = sockname(fd, true, "UnixStream::from_std: getpeername");
+  const unix::SocketAddr peer =
+      detail::unix_sockname(fd, true, "UnixStream::from_std: getpeername");
   return UnixStream(detail::PollEvented(fd), peer.to_string());
 }
 
@@ -74,11 +65,11 @@ int UnixStream::into_std() && {
 }
 
 unix::SocketAddr UnixStream::local_addr() const {
-  return sockname(socket_.fd(), false, "UnixStream::local_addr");
+  return detail::unix_sockname(socket_.fd(), false, "UnixStream::local_addr");
 }
 
 unix::SocketAddr UnixStream::peer_addr() const {
-  return sockname(socket_.fd(), true, "UnixStream::peer_addr");
+  return detail::unix_sockname(socket_.fd(), true, "UnixStream::peer_addr");
 }
 
 unix::UCred UnixStream::peer_cred() const {
