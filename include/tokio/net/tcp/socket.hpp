@@ -49,6 +49,7 @@ class TcpSocket {
 
   /// Binds to a local address. Throws std::system_error naming it (address_in_use...).
   void bind(SocketAddr addr);
+  /// The bound address (getsockname); throws std::system_error on failure.
   SocketAddr local_addr() const;
   /// Connects; the socket is consumed. Throws std::system_error naming `addr`.
   /// Needs a runtime with I/O enabled.

@@ -66,7 +66,9 @@ class TcpStream : public detail::ConnectedStream<TcpStream> {
   TcpStream(const TcpStream&) = delete;
   TcpStream& operator=(const TcpStream&) = delete;
 
+  /// This end's address (getsockname); throws std::system_error on failure.
   SocketAddr local_addr() const;
+  /// The other end's address, known since the connection was made (never fails).
   SocketAddr peer_addr() const { return peer_; }
 
   // ---- options ----------------------------------------------------------------------------
