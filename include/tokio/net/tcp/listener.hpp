@@ -49,8 +49,8 @@ class TcpListener {
 
   /// The address it listens on (with the port chosen for port 0).
   SocketAddr local_addr() const;
-  /// IP_TTL (IPv4) or IPV6_UNICAST_HOPS (IPv6) of the connections it accepts; throws
-  /// std::system_error naming the option on failure.
+  /// IP_TTL (IPv4) or IPV6_UNICAST_HOPS (IPv6) of this socket (accepted connections inherit
+  /// it on Linux); throws std::system_error naming the option on failure.
   void set_ttl(std::uint32_t ttl);
   std::uint32_t ttl() const;
 
