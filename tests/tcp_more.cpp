@@ -400,3 +400,36 @@ TOKIO_TEST_ALL_FLAVORS(TcpMore, exact_size_reads_are_woken_by_the_next_message) 
 }
 
 }  // namespace
+
+namespace {
+
+tokio::Task<std::string> read_all_from(TcpStream* s) {
+  co_return co_await recv_text_to_end(*s);
+}
+
+// More slices than one sendmsg takes (IOV_MAX, 1024 on Linux): each write_vectored sends from
+// the first IOV_MAX of them, and every byte arrives once, in order.
+TOKIO_TEST_ALL_FLAVORS(TcpMore, write_vectored_with_more_slices_than_iov_max) {
+  auto [client, server] = co_await connected_pair();
+  auto reader = tokio::spawn(read_all_from(&server));
+  std::string expected;
+  for (int i = 0; i < 3000; ++i)
+    expected += static_cast<char>('a' + i % 26);
+  std::vector<tokio::io::IoSlice> slices;
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    slices.emplace_back(std::string_view(expected).substr(i, 1));
+  std::span<tokio::io::IoSlice> rest(slices);
+  while (!rest.empty()) {
+    std::size_t n = co_await client.write_vectored(rest);
+    TOKIO_CO_ASSERT(n > 0);
+    while (!rest.empty() && n >= rest.front().size()) {
+      n -= rest.front().size();
+      rest = rest.subspan(1);
+    }
+    if (!rest.empty()) rest.front().advance(n);
+  }
+  co_await client.shutdown();
+  EXPECT_EQ(co_await reader, expected);
+}
+
+}  // namespace

@@ -31,6 +31,7 @@ std::optional<std::size_t> StreamSocket::try_write(std::span<const std::byte> bu
 
 std::optional<std::size_t> StreamSocket::try_write_vectored(
     std::span<const io::IoSlice> slices) const {
+  slices = at_most_iov_max(slices);
   std::size_t total = 0;
   for (const auto& s : slices)
     total += s.size();

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <climits>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -75,7 +76,7 @@ class StreamSocket {
       if (total == 0) return 0;
       ::msghdr msg{};
       msg.msg_iov = const_cast<::iovec*>(reinterpret_cast<const ::iovec*>(slices));
-      msg.msg_iovlen = count < IOV_MAX ? count : IOV_MAX;
+      msg.msg_iovlen = count;  // at most IOV_MAX: see at_most_iov_max
       return ::sendmsg(socket->fd(), &msg, MSG_NOSIGNAL);
     }
     bool drained(ssize_t n) const noexcept { return static_cast<std::size_t>(n) < total; }
@@ -122,7 +123,15 @@ class StreamSocket {
   WriteOp write(std::span<const std::byte> buf) const noexcept {
     return WriteOp(io_.io(), io::Interest::WRITABLE, WriteCall{this, buf.data(), buf.size()});
   }
+  /// The slices one sendmsg can take. `total` (what a short write is measured against) must
+  /// count only these, or a write of all of them would look short and clear readiness.
+  static std::span<const io::IoSlice> at_most_iov_max(std::span<const io::IoSlice> s) noexcept {
+    constexpr std::size_t kMax = IOV_MAX;
+    return s.size() > kMax ? s.first(kMax) : s;
+  }
+
   WritevOp write_vectored(std::span<const io::IoSlice> slices) const noexcept {
+    slices = at_most_iov_max(slices);
     std::size_t total = 0;
     for (const auto& s : slices)
       total += s.size();
