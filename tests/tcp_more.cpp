@@ -356,7 +356,15 @@ TOKIO_TEST(TcpMore, fresh_connection_has_no_closed_readiness,
     EXPECT_FALSE(ready.is_write_closed()) << "connection " << i;
     EXPECT_FALSE(ready.is_read_closed()) << "connection " << i;
   }
+  // The accept loop writes to `accepted` on another worker: wait for it to end before the
+  // vector goes out of scope.
   server.abort();
+  try {
+    co_await server;
+    ADD_FAILURE() << "the accept loop cannot end by itself";
+  } catch (const tokio::task::JoinError& e) {
+    EXPECT_TRUE(e.is_cancelled());
+  }
 }
 
 }  // namespace
