@@ -81,6 +81,8 @@ TEST(RtBuilder, invalid_values_throw_invalid_argument) {
   EXPECT_THROW(multi.global_queue_interval(0), std::invalid_argument);
   EXPECT_THROW(multi.thread_keep_alive(std::chrono::nanoseconds(-1)), std::invalid_argument);
   EXPECT_THROW(multi.thread_name_fn(nullptr), std::invalid_argument);
+  EXPECT_THROW(multi.busy_poll(std::chrono::nanoseconds(-1)), std::invalid_argument);
+  EXPECT_THROW(multi.busy_poll(std::chrono::microseconds(1001)), std::invalid_argument);
 
   auto current = Builder::new_current_thread();
   EXPECT_THROW(current.max_blocking_threads(0), std::invalid_argument);
@@ -98,6 +100,8 @@ TEST(RtBuilder, setters_chain_and_accept_valid_values) {
                       .max_blocking_threads(1)
                       .event_interval(1)
                       .global_queue_interval(1)
+                      .busy_poll(std::chrono::nanoseconds(0))
+                      .busy_poll(std::chrono::milliseconds(1))
                       .thread_keep_alive(std::chrono::seconds(1))
                       .thread_name("chained")
                       .thread_stack_size(1 << 20)

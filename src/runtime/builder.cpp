@@ -62,6 +62,14 @@ Builder& Builder::global_queue_interval(std::uint32_t ticks) {
   config_.global_queue_interval = ticks;
   return *this;
 }
+Builder& Builder::busy_poll(std::chrono::nanoseconds duration) {
+  if (duration.count() < 0) throw std::invalid_argument("Builder::busy_poll: negative duration");
+  if (duration > std::chrono::milliseconds(1))
+    throw std::invalid_argument(
+        "Builder::busy_poll: at most 1 ms (longer polling only burns a core; use 0 to disable)");
+  config_.busy_poll = duration;
+  return *this;
+}
 Builder& Builder::enable_io() {
   config_.enable_io = true;
   return *this;

@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <memory>
@@ -21,7 +22,8 @@ constexpr std::uint64_t kWakeToken = 0;
 }
 }  // namespace
 
-Driver::Driver(bool enable_time, bool start_paused) {
+Driver::Driver(bool enable_time, bool start_paused, std::chrono::nanoseconds busy_poll)
+    : busy_poll_(busy_poll) {
   if (enable_time) time_ = std::make_unique<TimeDriver>(start_paused, this);
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) throw_errno("tokio runtime: epoll_create1");
@@ -89,7 +91,8 @@ void Driver::free_released_locked() noexcept {
     delete io;
 }
 
-void Driver::dispatch(const epoll_event* events, int n) noexcept {
+int Driver::dispatch(const epoll_event* events, int n) noexcept {
+  int io_events = 0;
   for (int i = 0; i < n; ++i) {
     const auto flags = events[i].events;
     if (events[i].data.u64 == kWakeToken) {
@@ -107,7 +110,9 @@ void Driver::dispatch(const epoll_event* events, int n) noexcept {
       ready |= io::Ready::kWriteClosed;
     if (flags & EPOLLERR) ready |= io::Ready::kError;
     static_cast<ScheduledIo*>(events[i].data.ptr)->set_readiness(io::Ready(ready), tick_);
+    ++io_events;
   }
+  return io_events;
 }
 
 void Driver::poll_io_if_free() noexcept {
@@ -118,26 +123,52 @@ void Driver::poll_io_if_free() noexcept {
     return;
   if (!try_lock()) return;
   if (has_released_.load(std::memory_order_relaxed)) free_released_locked();
-  ++tick_;
-  epoll_event events[64];
-  const int n = ::epoll_wait(epoll_fd_, events, 64, 0);
-  dispatch(events, n);
+  poll_once(0);
   unlock();
 }
 
+namespace {
+// epoll_wait's timeout: rounded up, so that a short positive timeout does not degrade into a
+// busy poll; -1 (forever) when there is none.
+int epoll_timeout_ms(std::optional<std::chrono::nanoseconds> timeout) noexcept {
+  if (!timeout) return -1;
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(*timeout).count();
+  return ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms < 0 ? 0 : ms);
+}
+}  // namespace
+
 void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
   if (time_) timeout = time_->park_timeout(timeout);
-  int timeout_ms = -1;
-  if (timeout) {
-    // Round up so that a short positive timeout does not degrade into a busy poll.
-    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(*timeout).count();
-    timeout_ms = ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms < 0 ? 0 : ms);
-  }
   if (has_released_.load(std::memory_order_relaxed)) free_released_locked();
+  if (busy_poll_.count() > 0 && last_turn_had_io_ && (!timeout || timeout->count() > 0)) {
+    // I/O is flowing: the next event is likely microseconds away, and catching it with
+    // non-blocking polls saves this thread a sleep and the event's sender a wake-up (a
+    // cross-CPU interrupt, costly in VMs). Bounded by busy_poll and by the timeout; an unpark
+    // ends it at once (the eventfd is one of the polled sources).
+    const auto start = std::chrono::steady_clock::now();
+    const auto spin_end = start + (timeout ? std::min(busy_poll_, *timeout) : busy_poll_);
+    auto now = start;
+    do {
+      if (poll_once(0)) return finish_park();
+      now = std::chrono::steady_clock::now();
+    } while (now < spin_end);
+    if (timeout) timeout = std::max(*timeout - (now - start), std::chrono::nanoseconds(0));
+  }
+  poll_once(epoll_timeout_ms(timeout));
+  finish_park();
+}
+
+bool Driver::poll_once(int timeout_ms) noexcept {
+  // A new tick per epoll_wait: clear_readiness compares ticks, so two batches of events must
+  // never share one (a task could otherwise clear readiness it has not seen).
   ++tick_;
   epoll_event events[64];
   const int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
-  dispatch(events, n);
+  last_turn_had_io_ = dispatch(events, n) > 0;
+  return n > 0;
+}
+
+void Driver::finish_park() noexcept {
   // Due timers are fired by the caller once it holds its core again (process_timers), so that
   // the tasks they wake land in that core's queue rather than the global one.
   if (time_) time_->unparked();

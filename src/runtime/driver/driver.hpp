@@ -21,15 +21,18 @@ namespace tokio::detail {
 
 class Driver {
  public:
-  /// Throws std::system_error if epoll or eventfd cannot be created.
-  Driver(bool enable_time, bool start_paused);
+  /// `busy_poll`: how long park() polls without blocking after a turn that delivered I/O
+  /// events (Builder::busy_poll). Throws std::system_error if epoll or eventfd cannot be
+  /// created.
+  Driver(bool enable_time, bool start_paused, std::chrono::nanoseconds busy_poll);
   ~Driver();
   Driver(const Driver&) = delete;
   Driver& operator=(const Driver&) = delete;
 
   /// Blocks until unpark(), `timeout` (forever when empty; zero polls without blocking) or the
-  /// next timer is due; the caller then fires due timers with process_timers(). Only the thread
-  /// holding the driver (try_lock) may call it.
+  /// next timer is due; the caller then fires due timers with process_timers(). Right after a
+  /// turn that delivered I/O events it first polls without blocking for up to busy_poll. Only
+  /// the thread holding the driver (try_lock) may call it.
   void park(std::optional<std::chrono::nanoseconds> timeout) noexcept;
   /// Fires due timers without blocking; any thread.
   void process_timers() noexcept {
@@ -54,14 +57,21 @@ class Driver {
   void poll_io_if_free() noexcept;
 
  private:
-  void dispatch(const ::epoll_event* events, int n) noexcept;
+  // Records readiness for each event; returns how many were I/O events (not the unpark eventfd).
+  int dispatch(const ::epoll_event* events, int n) noexcept;
+  // One epoll_wait and its dispatch, under a new tick; true when anything (an unpark included)
+  // was delivered. Caller holds the driver lock.
+  bool poll_once(int timeout_ms) noexcept;
+  void finish_park() noexcept;
   void free_released_locked() noexcept;  // caller holds the driver lock
 
   std::unique_ptr<TimeDriver> time_;
   int epoll_fd_ = -1;
   int event_fd_ = -1;
   std::atomic<bool> locked_{false};
-  std::uint32_t tick_ = 0;  // driver turns; only the lock holder touches it
+  std::chrono::nanoseconds busy_poll_;
+  std::uint32_t tick_ = 0;         // driver turns; only the lock holder touches it
+  bool last_turn_had_io_ = false;  // only the lock holder touches it
   // Sources deregistered but not yet freed, under io_mutex_.
   SpinMutex io_mutex_;
   std::vector<ScheduledIo*> released_;
