@@ -123,7 +123,9 @@ void Driver::poll_io_if_free() noexcept {
     return;
   if (!try_lock()) return;
   if (has_released_.load(std::memory_order_relaxed)) free_released_locked();
-  poll_once(0);
+  // Events seen here count as I/O flowing for the next park's busy poll; an empty poll does
+  // not cancel that.
+  if (poll_once(0).io_events > 0) last_turn_had_io_ = true;
   unlock();
 }
 
@@ -149,23 +151,25 @@ void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
     const auto spin_end = start + (timeout ? std::min(busy_poll_, *timeout) : busy_poll_);
     auto now = start;
     do {
-      if (poll_once(0)) return finish_park();
+      if (const Turn turn = poll_once(0); turn.events > 0) {
+        last_turn_had_io_ = turn.io_events > 0;
+        return finish_park();
+      }
       now = std::chrono::steady_clock::now();
     } while (now < spin_end);
     if (timeout) timeout = std::max(*timeout - (now - start), std::chrono::nanoseconds(0));
   }
-  poll_once(epoll_timeout_ms(timeout));
+  last_turn_had_io_ = poll_once(epoll_timeout_ms(timeout)).io_events > 0;
   finish_park();
 }
 
-bool Driver::poll_once(int timeout_ms) noexcept {
+Driver::Turn Driver::poll_once(int timeout_ms) noexcept {
   // A new tick per epoll_wait: clear_readiness compares ticks, so two batches of events must
   // never share one (a task could otherwise clear readiness it has not seen).
   ++tick_;
   epoll_event events[64];
   const int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
-  last_turn_had_io_ = dispatch(events, n) > 0;
-  return n > 0;
+  return Turn{n > 0 ? n : 0, dispatch(events, n)};
 }
 
 void Driver::finish_park() noexcept {

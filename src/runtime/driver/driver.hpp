@@ -59,9 +59,12 @@ class Driver {
  private:
   // Records readiness for each event; returns how many were I/O events (not the unpark eventfd).
   int dispatch(const ::epoll_event* events, int n) noexcept;
-  // One epoll_wait and its dispatch, under a new tick; true when anything (an unpark included)
-  // was delivered. Caller holds the driver lock.
-  bool poll_once(int timeout_ms) noexcept;
+  struct Turn {
+    int events;     // everything delivered, an unpark included
+    int io_events;  // readiness events of registered descriptors
+  };
+  // One epoll_wait and its dispatch, under a new tick. Caller holds the driver lock.
+  Turn poll_once(int timeout_ms) noexcept;
   void finish_park() noexcept;
   void free_released_locked() noexcept;  // caller holds the driver lock
 
@@ -70,8 +73,9 @@ class Driver {
   int event_fd_ = -1;
   std::atomic<bool> locked_{false};
   std::chrono::nanoseconds busy_poll_;
-  std::uint32_t tick_ = 0;         // driver turns; only the lock holder touches it
-  bool last_turn_had_io_ = false;  // only the lock holder touches it
+  std::uint32_t tick_ = 0;  // driver turns; only the lock holder touches it
+  // I/O events were delivered since the last blocking turn; only the lock holder touches it.
+  bool last_turn_had_io_ = false;
   // Sources deregistered but not yet freed, under io_mutex_.
   SpinMutex io_mutex_;
   std::vector<ScheduledIo*> released_;
