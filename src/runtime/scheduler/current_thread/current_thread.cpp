@@ -30,7 +30,9 @@ struct CurrentThread::RootScheduler final : Scheduler {
 };
 
 CurrentThread::CurrentThread(const RuntimeConfig& config)
-    : config_(config), driver_(config.enable_time, config.start_paused, config.busy_poll), blocking_(config, 0) {
+    : config_(config),
+      driver_(config.enable_time, config.start_paused, config.busy_poll),
+      blocking_(config, 0) {
   blocking_.set_runtime(this);
 }
 
