@@ -39,10 +39,12 @@ struct Combinator {
 };
 
 struct Context {
-  Header* task = nullptr;                  // the task whose waker leaves register
-  std::coroutine_handle<> resume_point{};  // what to resume when the pending leaf is ready
-  Leaf* leaf = nullptr;                    // pending leaf, or null when resume_point is runnable
-  Combinator* combinator = nullptr;        // set while a combinator runs children here
+  Header* task = nullptr;  // the task whose waker leaves register
+  // What to resume when the pending leaf is ready (or at once, with no leaf); taken when
+  // resumed, so it is set only while something of this context is runnable or waits on a leaf.
+  std::coroutine_handle<> resume_point{};
+  Leaf* leaf = nullptr;              // pending leaf, or null when resume_point is runnable
+  Combinator* combinator = nullptr;  // set while a combinator runs children here
   // The next coroutine poll_context's loop resumes. Awaiting a child Task, finishing a child
   // and finishing a combinator hand control over through this slot instead of resuming
   // directly, so the stack stays flat for any depth of awaits and any length of loop, with no
@@ -58,8 +60,13 @@ extern constinit thread_local Context* tl_current_context;
 Context& current_context(const char* what);
 
 /// Polls `ctx` once on this thread: delegates to its combinator, or resumes its resume point if
-/// no leaf is pending or the pending leaf is ready.
+/// no leaf is pending or the pending leaf is ready. A context with neither (its coroutine
+/// suspended on something that will resume it by other means) is left alone.
 void poll_context(Context& ctx);
+
+/// Resumes `next`, then every coroutine it hands control to through `ctx.transfer`, until one
+/// suspends without handing over. The caller has made `ctx` the current context.
+void run_trampoline(Context& ctx, std::coroutine_handle<> next);
 
 /// Hands control to `next`: through the running context's trampoline when there is one (the
 /// returned no-op coroutine then unwinds to it), else by symmetric transfer.

@@ -1,6 +1,7 @@
 // The promise behind tokio::Task<T>: frame allocation from the per-thread pools, the result
-// slot, and the final-suspend hand-off to whoever awaited the task (symmetric transfer, so a
-// chain of awaits never grows the stack).
+// slot, the final-suspend hand-off to whoever awaited the task (symmetric transfer, so a
+// chain of awaits never grows the stack), and await_transform, which lets every `co_await`
+// of a native awaitable through untouched and wraps a foreign one in a ForeignAwaiter.
 #pragma once
 
 #include <coroutine>
@@ -10,7 +11,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "tokio/detail/awaitable.hpp"
 #include "tokio/detail/context.hpp"
+#include "tokio/detail/foreign_awaiter.hpp"
 #include "tokio/detail/frame_alloc.hpp"
 
 namespace tokio {
@@ -40,6 +43,20 @@ struct PromiseBase {
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { exception = std::current_exception(); }
+
+  // Native awaitables pass through at no cost; a foreign one resumes a proxy that wakes the
+  // task, so the frame is only ever resumed on the task's own thread (foreign_awaiter.hpp).
+  template <class A>
+  auto await_transform(A&& awaitable) {
+    static_assert(Awaitable<A>,
+                  "co_await in a tokio::Task needs an awaitable: a type with await_ready / "
+                  "await_suspend / await_resume, or with an operator co_await giving one");
+    if constexpr (NativeAwaitable<A>) {
+      return NativeAwaiterRef<A>(std::forward<A>(awaitable));
+    } else {
+      return ForeignAwaiter<A>(std::forward<A>(awaitable));
+    }
+  }
 
   void rethrow_if_failed() {
     if (exception) std::rethrow_exception(std::exchange(exception, nullptr));

@@ -92,6 +92,7 @@ class StreamSocket {
   /// An operation that completes at once, running `fn` in await_resume (flush, shutdown).
   template <class Fn>
   struct [[nodiscard]] ImmediateOp {
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     Fn fn;
     bool await_ready() const noexcept { return true; }
     void await_suspend(std::coroutine_handle<>) const noexcept {}
@@ -103,6 +104,7 @@ class StreamSocket {
   /// The awaitable of readable / writable / ready: gives the readiness seen.
   class [[nodiscard]] ReadyOp {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     ReadyOp(ScheduledIo& io, io::Interest interest) noexcept
         : op_(io, interest, "awaiting socket readiness") {}
     bool await_ready() { return op_.await_ready(); }

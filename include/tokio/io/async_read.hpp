@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <span>
 
-#include "tokio/detail/await_result.hpp"
+#include "tokio/detail/awaitable.hpp"
 
 namespace tokio::io {
 

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <span>
 
-#include "tokio/detail/await_result.hpp"
+#include "tokio/detail/awaitable.hpp"
 #include "tokio/io/io_slice.hpp"
 
 namespace tokio::io {

@@ -96,6 +96,7 @@ class Mutex {
 
   class [[nodiscard]] Lock {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     explicit Lock(Mutex& m) noexcept
         : mutex_(m), op_(m.sem_, 1, "awaiting tokio::sync::Mutex::lock") {}
     bool await_ready() { return op_.await_ready(); }
@@ -114,6 +115,7 @@ class Mutex {
   /// The awaitable of lock_owned; it holds a reference on the mutex while it waits.
   class [[nodiscard]] LockOwned {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     explicit LockOwned(std::shared_ptr<Mutex> m)
         : mutex_(std::move(m)),
           op_(checked(mutex_).sem_, 1, "awaiting tokio::sync::Mutex::lock_owned") {}

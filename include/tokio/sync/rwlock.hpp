@@ -192,6 +192,7 @@ class RwLock {
   /// The awaitable of read().
   class [[nodiscard]] Read {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     explicit Read(RwLock& lock) noexcept
         : lock_(lock), op_(lock.sem_, 1, "awaiting tokio::sync::RwLock::read") {}
     bool await_ready() { return op_.await_ready(); }
@@ -210,6 +211,7 @@ class RwLock {
   /// The awaitable of write().
   class [[nodiscard]] Write {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     explicit Write(RwLock& lock) noexcept
         : lock_(lock), op_(lock.sem_, lock.max_reads_, "awaiting tokio::sync::RwLock::write") {}
     bool await_ready() { return op_.await_ready(); }
@@ -228,6 +230,7 @@ class RwLock {
   /// The awaitable of read_owned(); holds a reference on the lock while it waits.
   class [[nodiscard]] ReadOwned {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     explicit ReadOwned(std::shared_ptr<RwLock> lock)
         : lock_(std::move(lock)),
           op_(checked(lock_).sem_, 1, "awaiting tokio::sync::RwLock::read_owned") {}
@@ -247,6 +250,7 @@ class RwLock {
   /// The awaitable of write_owned(); holds a reference on the lock while it waits.
   class [[nodiscard]] WriteOwned {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     explicit WriteOwned(std::shared_ptr<RwLock> lock)
         : lock_(std::move(lock)),
           op_(write_op(checked(lock_), "awaiting tokio::sync::RwLock::write_owned")) {}

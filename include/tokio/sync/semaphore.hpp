@@ -180,6 +180,7 @@ class Semaphore {
   /// The awaitable of acquire / acquire_many.
   class [[nodiscard]] Acquire {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     Acquire(Semaphore& sem, std::size_t n) noexcept
         : op_(sem.sem_, n, "awaiting tokio::sync::Semaphore::acquire"), n_(n) {}
     bool await_ready() { return op_.await_ready(); }
@@ -199,6 +200,7 @@ class Semaphore {
   /// semaphore while it waits.
   class [[nodiscard]] AcquireOwned {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     AcquireOwned(std::shared_ptr<Semaphore> sem, std::size_t n)
         : sem_(std::move(sem)),
           op_(checked(sem_).sem_, n, "awaiting tokio::sync::Semaphore::acquire_owned"),

@@ -51,6 +51,7 @@ class [[nodiscard]] Task {
   bool valid() const noexcept { return static_cast<bool>(handle_); }
 
   struct Awaiter {
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     Task& task;
     bool await_ready() const noexcept { return false; }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {

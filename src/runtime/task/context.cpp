@@ -34,12 +34,20 @@ RuntimeInner& current_runtime(const char* what) {
                          "inside Runtime::block_on, or use Runtime::spawn / Handle::spawn");
 }
 
+void run_trampoline(Context& ctx, std::coroutine_handle<> next) {
+  // Each resume runs until the coroutine suspends; if it handed control to another coroutine
+  // of this context (awaiting or finishing a child), resume that one next.
+  do {
+    next.resume();
+    next = std::exchange(ctx.transfer, {});
+  } while (next);
+}
+
 void poll_context(Context& ctx) {
   std::coroutine_handle<> next;
   if (ctx.combinator) {
     ctx.combinator->poll();
     next = std::exchange(ctx.transfer, {});  // the combinator finished: resume its awaiter
-    if (!next) return;
   } else {
     if (ctx.leaf) {
       // poll_ready runs with tl_current_context == &ctx so that it can re-register its waker.
@@ -50,16 +58,14 @@ void poll_context(Context& ctx) {
       if (!ready) return;
       ctx.leaf = nullptr;
     }
-    next = ctx.resume_point;
+    // Taken, not read: a coroutine that suspends on something that is not a leaf of this
+    // runtime leaves no resume point behind, so no later poll can resume it by mistake.
+    next = std::exchange(ctx.resume_point, {});
   }
-  // The trampoline: each resume runs until the coroutine suspends; if it handed control to
-  // another coroutine of this context (awaiting or finishing a child), resume that one next.
+  if (!next) return;
   Context* saved = tl_current_context;
   tl_current_context = &ctx;
-  do {
-    next.resume();
-    next = std::exchange(ctx.transfer, {});
-  } while (next);
+  run_trampoline(ctx, next);
   tl_current_context = saved;
 }
 

@@ -75,6 +75,7 @@ class AsyncFd {
   /// The awaitable of readable() / writable() / ready(): gives an AsyncFdReadyGuard.
   class [[nodiscard]] Wait {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     Wait(AsyncFd& fd, Interest interest) noexcept
         : fd_(fd), op_(fd.registration_.io(), interest, "awaiting tokio::io::unix::AsyncFd") {}
     bool await_ready() { return op_.await_ready(); }

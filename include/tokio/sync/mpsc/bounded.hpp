@@ -125,6 +125,7 @@ class Sender : public detail::mpsc::SenderBase<T> {
   /// The awaitable of send: `Result<void, SendError<T>>`.
   class [[nodiscard]] Send {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     Send(Chan* chan, T&& value)
         : chan_(chan),
           value_(std::move(value)),
@@ -154,6 +155,7 @@ class Sender : public detail::mpsc::SenderBase<T> {
   /// The awaitable of reserve: `Result<Permit<T>, SendError<>>`.
   class [[nodiscard]] Reserve {
    public:
+    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     explicit Reserve(Chan* chan)
         : chan_(chan), op_(chan->semaphore(), 1, "awaiting tokio::sync::mpsc::Sender::reserve") {}
     Reserve(const Reserve&) = delete;
