@@ -5,6 +5,7 @@
 #include "runtime/enter.hpp"
 #include "runtime/scheduler/current_thread/current_thread.hpp"
 #include "runtime/scheduler/multi_thread/multi_thread.hpp"
+#include "runtime/scheduler/scheduler_ptr.hpp"
 #include "tokio/runtime/runtime.hpp"
 
 namespace tokio::runtime {
@@ -47,6 +48,19 @@ Builder& Builder::on_thread_stop(std::function<void()> fn) {
   config_.on_thread_stop = std::move(fn);
   return *this;
 }
+Builder& Builder::unhandled_exception(UnhandledException policy) {
+  config_.unhandled_exception = policy;
+  config_.unhandled_exception_hook = nullptr;
+  return *this;
+}
+
+Builder& Builder::unhandled_exception(std::function<void(task::Id, std::exception_ptr)> hook) {
+  if (!hook)
+    throw std::invalid_argument("Builder::unhandled_exception: the hook is empty; pass a policy");
+  config_.unhandled_exception_hook = std::move(hook);
+  return *this;
+}
+
 Builder& Builder::thread_keep_alive(std::chrono::nanoseconds duration) {
   if (duration.count() < 0) throw std::invalid_argument("Builder::thread_keep_alive: negative");
   config_.thread_keep_alive = duration;
@@ -96,8 +110,8 @@ Runtime Builder::build() {
   if (config_.start_paused && !config_.enable_time)
     throw std::logic_error("Builder::start_paused(true) needs enable_time() or enable_all()");
   if (config_.flavor == RuntimeFlavor::CurrentThread)
-    return Runtime(std::make_shared<detail::CurrentThread>(config_));
-  auto inner = std::make_shared<detail::MultiThread>(config_);
+    return Runtime(detail::make_scheduler<detail::CurrentThread>(config_));
+  auto inner = detail::make_scheduler<detail::MultiThread>(config_);
   inner->start();
   return Runtime(std::move(inner));
 }

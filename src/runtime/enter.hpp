@@ -30,8 +30,10 @@ class EnterRuntime {
     }
     tl_driving = true;
     tl_runtime = runtime;
+    bind_unit_cache(runtime);  // tasks spawned and freed here take units locally
   }
   ~EnterRuntime() {
+    flush_unit_cache();
     tl_driving = false;
     tl_runtime = saved_runtime_;
   }

@@ -9,6 +9,7 @@
 
 #include "runtime/driver/parker.hpp"
 #include "runtime/enter.hpp"
+#include "runtime/scheduler/scheduler_ptr.hpp"
 #include "tokio/detail/block_on_thread.hpp"
 
 namespace tokio::detail {
@@ -19,9 +20,10 @@ struct RootScheduler;
 // The scheduler whose loop runs on this thread right now (it needs no unpark to see a wake).
 constinit thread_local const RootScheduler* tl_polling = nullptr;
 
-// Owned by the root through Header::keep_alive so that a wake that arrives after the loop
-// returned (from a thread that still holds a clone of the waker) touches live memory.
-struct RootScheduler final : Scheduler, std::enable_shared_from_this<RootScheduler> {
+// One per thread (cached by drive_root), alive while the thread's cache holds it and while a
+// root bound to it exists (a unit each, see Scheduler), so that a wake that arrives after the
+// loop returned (from a thread that still holds a clone of the waker) touches live memory.
+struct RootScheduler final : Scheduler {
   Parker parker{nullptr};
   std::atomic<bool> notified{true};
 
@@ -31,15 +33,17 @@ struct RootScheduler final : Scheduler, std::enable_shared_from_this<RootSchedul
       notified.store(true, std::memory_order_release);
       return;
     }
-    // Once `notified` is raised the driving thread may finish its root and exit, destroying
-    // its thread-local reference to this scheduler, while unpark() still runs here: hold a
-    // reference of our own from before the store (until then the pending notification keeps
-    // the root, and through keep_alive this scheduler, alive).
-    const auto self = shared_from_this();
+    // Once `notified` is raised the driving thread may finish its root and exit, releasing
+    // every unit of this scheduler, while unpark() still runs here: hold a unit of our own from
+    // before the store (until then the pending notification keeps the root, and through it
+    // this scheduler, alive).
+    retain_unit();
     notified.store(true, std::memory_order_release);
     parker.unpark();
+    release_unit();
   }
   bool release(Header*) noexcept override { return false; }
+  void destroy() noexcept override { delete this; }
 };
 
 }  // namespace
@@ -48,11 +52,11 @@ void drive_root(Header* root) {
   // One scheduler per thread, reused: when a root completes no notification is outstanding,
   // so a previous root can leave behind at most the tail of an unpark() (an early wake-up).
   thread_local std::shared_ptr<RootScheduler> cached;
-  if (!cached) cached = std::make_shared<RootScheduler>();
+  if (!cached) cached = make_scheduler<RootScheduler>();
   auto& scheduler = *cached;
   scheduler.notified.store(true, std::memory_order_relaxed);
   root->scheduler = &scheduler;
-  root->keep_alive = cached;
+  scheduler.retain_unit();
   const RootScheduler* saved = std::exchange(tl_polling, &scheduler);
   struct Restore {
     const RootScheduler* saved;

@@ -16,7 +16,8 @@ namespace tokio::detail {
 namespace {
 
 constexpr TaskVTable kNoopVTable{[](Header*) { return true; }, [](Header*) noexcept {},
-                                 [](Header*) noexcept {}, [](Header*) noexcept {}};
+                                 [](Header*) noexcept { return std::exception_ptr(); },
+                                 [](Header*) noexcept {}};
 
 // A pool of fake tasks whose identity is their index.
 struct FakeTasks {

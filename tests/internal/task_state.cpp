@@ -7,7 +7,8 @@ namespace tokio::detail {
 namespace {
 
 constexpr TaskVTable kNoopVTable{[](Header*) { return true; }, [](Header*) noexcept {},
-                                 [](Header*) noexcept {}, [](Header*) noexcept {}};
+                                 [](Header*) noexcept { return std::exception_ptr(); },
+                                 [](Header*) noexcept {}};
 
 using namespace state;
 

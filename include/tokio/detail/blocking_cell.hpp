@@ -52,8 +52,8 @@ struct BlockingCell final : Cell<T> {
     self->fn.reset();
     self->outcome.template emplace<3>();
   }
-  static void drop_output(Header* header) noexcept {
-    static_cast<BlockingCell*>(header)->outcome.template emplace<0>();
+  static std::exception_ptr drop_output(Header* header) noexcept {
+    return drop_outcome<T>(static_cast<BlockingCell*>(header)->outcome);
   }
   static void dealloc(Header* header) noexcept {
     auto* self = static_cast<BlockingCell*>(header);

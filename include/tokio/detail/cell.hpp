@@ -56,6 +56,15 @@ T take_outcome(Outcome<T>& outcome, std::uint64_t id) {
   }
 }
 
+/// Empties `outcome`; gives back the exception it held, if any was left untaken.
+template <class T>
+std::exception_ptr drop_outcome(Outcome<T>& outcome) noexcept {
+  std::exception_ptr error;
+  if (auto* stored = std::get_if<std::exception_ptr>(&outcome)) error = std::move(*stored);
+  outcome.template emplace<0>();
+  return error;
+}
+
 template <class T>
 struct Cell : Header {
   using Header::Header;
@@ -103,8 +112,8 @@ struct CoroCell final : Cell<T> {
     if (self->coro) std::exchange(self->coro, {}).destroy();
     self->outcome.template emplace<3>();
   }
-  static void drop_output(Header* header) noexcept {
-    static_cast<CoroCell*>(header)->outcome.template emplace<0>();
+  static std::exception_ptr drop_output(Header* header) noexcept {
+    return drop_outcome<T>(static_cast<CoroCell*>(header)->outcome);
   }
   static void dealloc(Header* header) noexcept {
     auto* self = static_cast<CoroCell*>(header);

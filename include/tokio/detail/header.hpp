@@ -11,12 +11,13 @@
 //   bit 5 CANCELLED      abort or shutdown asked for the task to be dropped
 //   bits 6.. reference count (REF_ONE = 64)
 // References are held by: the JoinHandle, the owned-task list, each queue notification, each
-// Waker and each AbortHandle. The cell is freed when the count reaches zero.
+// Waker and each AbortHandle. The cell is freed when the count reaches zero, and then gives
+// back its unit of `scheduler` (see Scheduler), which it took when it was bound.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <memory>
+#include <exception>
 
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/waker.hpp"
@@ -26,6 +27,17 @@ namespace tokio::detail {
 struct Header;
 
 /// Whoever runs a task: a scheduler or the blocking pool. Implemented in src/.
+///
+/// Lifetime: a scheduler lives until its last *unit* is released. Its owner (the shared_ptr
+/// made by make_scheduler, see src/runtime/scheduler/scheduler_ptr.hpp) holds one unit, and
+/// every task bound to it holds one from bind to deallocation. So a task's scheduler outlives
+/// the task, and a Waker (which holds a task reference) can wake from any thread at any time,
+/// also while and after the runtime is dropped, as Tokio's wakers keep their scheduler alive.
+///
+/// A thread that drives a scheduler (a worker, a block_on thread) keeps a private stock of
+/// units for it (`bind_unit_cache`), so that spawning and freeing tasks there takes a unit from
+/// or returns it to a thread-local count: no shared atomic on the spawn path. Other threads
+/// use the atomic count directly.
 class Scheduler {
  public:
   /// Queues a notified task; takes over the notification's reference.
@@ -34,14 +46,40 @@ class Scheduler {
   /// drops the list's reference).
   virtual bool release(Header* task) noexcept = 0;
 
+  /// An exception escaped `task_id` and will never be seen: its JoinHandle was dropped (or is
+  /// being dropped unawaited). The default reports it on stderr.
+  virtual void unhandled_exception(std::uint64_t task_id, std::exception_ptr error) noexcept;
+
+  /// Takes one unit (the scheduler must be alive: the caller holds a unit or an owner).
+  void retain_unit() noexcept;
+  /// Gives one unit back; the last one destroys the scheduler.
+  void release_unit() noexcept;
+
  protected:
+  Scheduler() noexcept = default;
   ~Scheduler() = default;
+  /// Frees the scheduler; called once, by whoever releases the last unit (any thread).
+  virtual void destroy() noexcept = 0;
+
+ private:
+  friend void flush_unit_cache() noexcept;
+  // One unit for the owner, one per bound task, plus the units cached by driving threads.
+  // Increments are relaxed (a unit can only be taken from a live scheduler); decrements are
+  // acq_rel, so that the thread that destroys it sees every other thread's last use.
+  alignas(64) std::atomic<std::int64_t> units_{1};
 };
+
+/// Makes `scheduler` this thread's unit cache (releasing any other cache first); see Scheduler.
+void bind_unit_cache(Scheduler* scheduler) noexcept;
+/// Gives this thread's cached units back. Call before the thread stops driving the scheduler.
+void flush_unit_cache() noexcept;
 
 struct TaskVTable {
   bool (*poll)(Header*);             // resume; true when finished (output stored, frames gone)
   void (*cancel)(Header*) noexcept;  // destroy the frames; store the Cancelled outcome
-  void (*drop_output)(Header*) noexcept;
+  // Drops the stored outcome; gives back the exception it held, if it escaped the task and
+  // nobody took it (an unhandled exception, see Scheduler::unhandled_exception).
+  std::exception_ptr (*drop_output)(Header*) noexcept;
   void (*dealloc)(Header*) noexcept;
 };
 
@@ -67,9 +105,6 @@ struct Header {
   std::uint64_t id;
   Waker join_waker;  // see JOIN_WAKER
   Context root;      // touched only by the RUNNING thread
-  // Keeps `scheduler` alive for as long as the task is referenced, when the scheduler is not
-  // the runtime itself (a block_on root's parker). Null for spawned tasks.
-  std::shared_ptr<void> keep_alive;
 
   Header(const TaskVTable* vt, std::uint64_t initial_state) noexcept;
 };

@@ -17,7 +17,9 @@ namespace tokio::detail {
 class TimeDriver;
 class Driver;
 
-class RuntimeInner : public std::enable_shared_from_this<RuntimeInner> {
+/// A runtime: the Scheduler of the tasks spawned on it, kept alive by its owners (Runtime,
+/// Handle, workers) and by every task bound to it (see Scheduler).
+class RuntimeInner : public Scheduler, public std::enable_shared_from_this<RuntimeInner> {
  public:
   virtual ~RuntimeInner() = default;
 

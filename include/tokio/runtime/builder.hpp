@@ -4,14 +4,32 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 
 #include "tokio/detail/runtime_inner.hpp"
+#include "tokio/task/id.hpp"
 
 namespace tokio::runtime {
 
 class Runtime;
+
+/// What a runtime does with an *unhandled* exception: one that escaped a task whose
+/// JoinHandle was dropped, or is dropped without being awaited, so that no one else will ever
+/// see it. (An awaited JoinHandle rethrows the exception as a JoinError instead.)
+enum class UnhandledException {
+  /// Print `tokio: task N ended with an unhandled exception: what()` on stderr, as Rust prints
+  /// a panic. The default.
+  Report,
+  /// Drop it silently.
+  Ignore,
+  /// Report it, then shut the runtime down like Tokio's `UnhandledPanic::ShutdownRuntime`:
+  /// every task is cancelled, later spawns are cancelled at once, and a block_on running or
+  /// started on the runtime throws std::runtime_error naming the task and the exception.
+  /// Applies to spawned tasks; an unhandled exception of a spawn_blocking job is reported.
+  ShutdownRuntime,
+};
 
 }  // namespace tokio::runtime
 
@@ -32,6 +50,9 @@ struct RuntimeConfig {
   bool enable_io = false;
   bool enable_time = false;
   bool start_paused = false;
+  runtime::UnhandledException unhandled_exception = runtime::UnhandledException::Report;
+  // When set, replaces the policy: called on the thread where the exception was dropped.
+  std::function<void(task::Id, std::exception_ptr)> unhandled_exception_hook;
 };
 
 }  // namespace tokio::detail
@@ -90,6 +111,18 @@ class Builder {
   /// Starts with the clock paused (tests; see time::pause). Needs the current_thread runtime
   /// and enable_time: build() throws std::logic_error otherwise.
   Builder& start_paused(bool paused);
+
+  /// What to do with an exception that escaped a task and that no one will see (see
+  /// UnhandledException; the default reports it on stderr).
+  Builder& unhandled_exception(UnhandledException policy);
+  /// Calls `hook(task id, exception)` for each such exception instead, on the thread that
+  /// drops it (a worker, or the thread dropping the JoinHandle). The hook must not block; an
+  /// exception it throws is reported on stderr.
+  /// Example:
+  ///   builder.unhandled_exception([&log](tokio::task::Id id, std::exception_ptr e) {
+  ///     log.record(id, e);
+  ///   });
+  Builder& unhandled_exception(std::function<void(task::Id, std::exception_ptr)> hook);
 
   /// Creates the runtime. The builder can be used again.
   Runtime build();

@@ -57,7 +57,7 @@ class AbortHandle {
 /// Thread safety: the JoinHandle itself is used by one thread at a time; abort/is_finished/id
 /// are safe from anywhere.
 template <class T>
-class [[nodiscard]] JoinHandle {
+class JoinHandle {
  public:
   JoinHandle() noexcept = default;
   explicit JoinHandle(detail::Header* task) noexcept : task_(task) {}

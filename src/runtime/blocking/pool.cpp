@@ -4,12 +4,13 @@
 #include <string>
 #include <system_error>
 
+#include "runtime/scheduler/scheduler_ptr.hpp"
 #include "tokio/detail/runtime_inner.hpp"
 
 namespace tokio::detail {
 
 BlockingPool::BlockingPool(const RuntimeConfig& config, std::size_t mandatory_threads)
-    : shared_(std::make_shared<Shared>()) {
+    : shared_(make_scheduler<Shared>()) {
   shared_->config = config;
   shared_->ordinary_limit = config.max_blocking_threads + mandatory_threads;
 }
@@ -29,6 +30,7 @@ void BlockingPool::run_job(Shared& shared, Job& job) noexcept {
 
 void BlockingPool::spawn_task(Header* job) {
   job->scheduler = shared_.get();
+  shared_->retain_unit();
   shared_->busy_jobs.fetch_add(1, std::memory_order_acq_rel);
   push(Job{job, {}}, false);
 }

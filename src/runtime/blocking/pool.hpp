@@ -58,11 +58,13 @@ class BlockingPool {
     std::function<void()> fn;
   };
   // Also the Scheduler of spawn_blocking jobs: it must outlive the pool object, since a job
-  // abandoned by a timed-out shutdown completes after the runtime is gone.
+  // abandoned by a timed-out shutdown completes after the runtime is gone. Owned through
+  // make_scheduler by the pool and its threads, and by a unit per job.
   struct Shared final : Scheduler {
     // Only abort re-notifies a blocking job; running it now cancels it without starting it.
     void schedule(Header* job, bool) noexcept override { task_run(job); }
     bool release(Header*) noexcept override { return false; }
+    void destroy() noexcept override { delete this; }
 
     std::atomic<std::size_t> busy_jobs{0};  // spawn_blocking jobs queued or running
     std::mutex mutex;

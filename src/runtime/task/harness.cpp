@@ -30,13 +30,26 @@ void task_inc_ref(Header* task) noexcept {
   task->state.fetch_add(state::REF_ONE, std::memory_order_relaxed);
 }
 
+// Frees the cell, then gives back its unit of the scheduler (which may free the scheduler).
+static void dealloc(Header* task) noexcept {
+  Scheduler* scheduler = task->scheduler;
+  task->vtable->dealloc(task);
+  if (scheduler) scheduler->release_unit();
+}
+
 static void drop_refs(Header* task, std::uint64_t count) noexcept {
   const auto prev = task->state.fetch_sub(count * state::REF_ONE, std::memory_order_acq_rel);
-  if (state::ref_count(prev) == count) task->vtable->dealloc(task);
+  if (state::ref_count(prev) == count) dealloc(task);
 }
 
 void task_drop_ref(Header* task) noexcept {
   drop_refs(task, 1);
+}
+
+// Drops the output nobody will take; an exception in it is reported to the scheduler.
+static void drop_output(Header* task) noexcept {
+  if (std::exception_ptr error = task->vtable->drop_output(task))
+    task->scheduler->unhandled_exception(task->id, std::move(error));
 }
 
 // Publishes the outcome, wakes the JoinHandle, leaves the owned list. The caller still holds
@@ -44,7 +57,7 @@ void task_drop_ref(Header* task) noexcept {
 static void complete(Header* task, std::uint64_t held_refs) noexcept {
   const auto prev = state::to_complete(task);
   if (!(prev & state::JOIN_INTEREST)) {
-    task->vtable->drop_output(task);
+    drop_output(task);
   } else if (prev & state::JOIN_WAKER) {
     // JOIN_WAKER set and COMPLETE now set: the JoinHandle no longer writes join_waker.
     task->join_waker.wake_by_ref();
@@ -89,7 +102,7 @@ void task_run(Header* task) noexcept {
       task->scheduler->schedule(task, /*is_yield=*/true);
       return;
     case state::ToIdle::OkDealloc:
-      task->vtable->dealloc(task);
+      dealloc(task);
       return;
     case state::ToIdle::Cancelled:
       cancel_and_complete(task, 1);
@@ -137,7 +150,7 @@ void join_handle_drop(Header* task) noexcept {
   for (;;) {
     if (cur & state::COMPLETE) {
       // Completed with JOIN_INTEREST set: the output is ours to drop.
-      task->vtable->drop_output(task);
+      drop_output(task);
       break;
     }
     if (task->state.compare_exchange_weak(cur, cur & ~state::JOIN_INTEREST,
@@ -162,7 +175,7 @@ void waker_wake(void* data) noexcept {
       task->scheduler->schedule(task, false);
       return;
     case state::ToNotified::Dealloc:
-      task->vtable->dealloc(task);
+      dealloc(task);
       return;
     case state::ToNotified::DoNothing:
       return;

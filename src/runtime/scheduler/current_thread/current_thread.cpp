@@ -3,7 +3,9 @@
 #include <stdexcept>
 
 #include "runtime/enter.hpp"
+#include "runtime/scheduler/scheduler_ptr.hpp"
 #include "runtime/task/state.hpp"
+#include "runtime/task/unhandled.hpp"
 
 namespace tokio::detail {
 
@@ -12,21 +14,24 @@ constinit thread_local const CurrentThread* tl_core_owner = nullptr;
 }
 
 // The block_on root's scheduler: a notification just raises `notified` and wakes the core.
-// Owned by the root (Header::keep_alive) so that a late wake from another thread never touches
-// freed memory; it reaches the runtime through a weak_ptr (the runtime caches it for reuse, so
-// a strong pointer would be a cycle).
+// Alive while the runtime caches it and while its root exists (a unit each), so that a late
+// wake from another thread never touches freed memory; it reaches the runtime through a
+// weak_ptr (the runtime caches it for reuse, so a strong pointer would be a cycle).
 struct CurrentThread::RootScheduler final : Scheduler {
   std::weak_ptr<RuntimeInner> runtime;
   std::atomic<bool> notified{true};  // the root starts with its first notification
 
   void schedule(Header*, bool) noexcept override {
+    retain_unit();  // once `notified` is raised the root may complete and be freed
     notified.store(true, std::memory_order_release);
     if (auto rt = runtime.lock()) {
       auto* owner = static_cast<CurrentThread*>(rt.get());
       if (tl_core_owner != owner) owner->parker_.unpark();
     }
+    release_unit();
   }
   bool release(Header*) noexcept override { return false; }
+  void destroy() noexcept override { delete this; }
 };
 
 CurrentThread::CurrentThread(const RuntimeConfig& config)
@@ -48,6 +53,7 @@ bool CurrentThread::on_core_thread() const noexcept {
 
 void CurrentThread::spawn(Header* task) noexcept {
   task->scheduler = this;
+  retain_unit();
   if (owned_.bind(task)) schedule(task, false);  // else: shut down, cancelled by bind
 }
 
@@ -105,18 +111,28 @@ void CurrentThread::block_on(Header* root) {
     const CurrentThread* saved;
     ~Restore() { tl_core_owner = saved; }
   } restore{saved_owner};
+  struct CloseIfStopped {
+    CurrentThread* self;
+    // A stop (UnhandledException::ShutdownRuntime) cancels the root; the tasks go with it.
+    ~CloseIfStopped() {
+      if (self->unhandled_stop_.stopped()) self->close_tasks();
+    }
+  } close_if_stopped{this};
+  drive_stoppable_root(unhandled_stop_, root, [this, root] { drive(root); });
+}
 
+void CurrentThread::drive(Header* root) {
   // Reuse the root scheduler (guarded by the core); see MultiThread::block_on for why reuse
   // is safe even while late wakers of an earlier root exist.
   if (!root_scheduler_) {
-    root_scheduler_ = std::make_shared<RootScheduler>();
+    root_scheduler_ = make_scheduler<RootScheduler>();
     root_scheduler_->runtime = weak_from_this();
   }
   std::shared_ptr<RootScheduler> root_scheduler = root_scheduler_;
   root_scheduler->notified.store(true, std::memory_order_relaxed);
   root->scheduler = root_scheduler.get();
+  root_scheduler->retain_unit();
   root->id = 0;
-  root->keep_alive = root_scheduler;
 
   for (;;) {
     if (root_scheduler->notified.load(std::memory_order_acquire)) {
@@ -176,8 +192,24 @@ void CurrentThread::drain_queues() noexcept {
     task_drop_ref(task);
 }
 
+void CurrentThread::unhandled_exception(std::uint64_t task_id, std::exception_ptr error) noexcept {
+  std::string reason;
+  try {
+    reason = describe_unhandled_exception(task_id, error);
+  } catch (...) {
+  }
+  if (!apply_unhandled_policy(config_, task_id, std::move(error))) return;
+  unhandled_stop_.stop(std::move(reason));  // cancels the roots; block_on closes the tasks
+}
+
 void CurrentThread::shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept {
   if (shut_down_.exchange(true)) return;
+  close_tasks();
+  blocking_.shutdown(timeout);
+}
+
+void CurrentThread::close_tasks() noexcept {
+  if (tasks_closed_.exchange(true)) return;
   {
     // Cancel on this thread, inside the runtime's context, holding the core so that wakes
     // from destructors queue locally (and are then dropped).
@@ -194,7 +226,6 @@ void CurrentThread::shutdown(std::optional<std::chrono::nanoseconds> timeout) no
     tl_core_owner = saved_owner;
     tl_runtime = saved_runtime;
   }
-  blocking_.shutdown(timeout);
 }
 
 }  // namespace tokio::detail

@@ -15,12 +15,13 @@
 #include "runtime/driver/parker.hpp"
 #include "runtime/scheduler/inject.hpp"
 #include "runtime/scheduler/owned_tasks.hpp"
+#include "runtime/scheduler/unhandled_stop.hpp"
 #include "tokio/detail/runtime_inner.hpp"
 #include "tokio/runtime/builder.hpp"
 
 namespace tokio::detail {
 
-class CurrentThread final : public RuntimeInner, public Scheduler {
+class CurrentThread final : public RuntimeInner {
  public:
   explicit CurrentThread(const RuntimeConfig& config);
   ~CurrentThread() override;
@@ -38,7 +39,12 @@ class CurrentThread final : public RuntimeInner, public Scheduler {
 
   void schedule(Header* task, bool is_yield) noexcept override;
   bool release(Header* task) noexcept override { return owned_.remove(task); }
+  void unhandled_exception(std::uint64_t task_id, std::exception_ptr error) noexcept override;
 
+ private:
+  void destroy() noexcept override { delete this; }
+
+ public:
  private:
   struct RootScheduler;
   bool on_core_thread() const noexcept;
@@ -46,6 +52,9 @@ class CurrentThread final : public RuntimeInner, public Scheduler {
   Header* pop_local() noexcept;
   Header* next_task() noexcept;
   void drain_queues() noexcept;
+  void drive(Header* root);
+  // Cancels every task (on this thread, holding the core). Idempotent.
+  void close_tasks() noexcept;
   bool auto_advance() noexcept;
 
   RuntimeConfig config_;
@@ -58,7 +67,9 @@ class CurrentThread final : public RuntimeInner, public Scheduler {
   Header* local_head_ = nullptr;  // core thread only
   Header* local_tail_ = nullptr;
   std::uint32_t tick_ = 0;
+  UnhandledStop unhandled_stop_;
   std::atomic<bool> shut_down_{false};
+  std::atomic<bool> tasks_closed_{false};
   std::shared_ptr<RootScheduler> root_scheduler_;  // cached for reuse; guarded by core_mutex_
 };
 

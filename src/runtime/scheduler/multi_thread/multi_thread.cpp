@@ -6,6 +6,7 @@
 #include "runtime/root_driver.hpp"
 #include "runtime/scheduler/multi_thread/worker_context.hpp"
 #include "runtime/task/state.hpp"
+#include "runtime/task/unhandled.hpp"
 
 namespace tokio::detail {
 
@@ -55,6 +56,7 @@ MultiThread::~MultiThread() {
 
 void MultiThread::spawn(Header* task) noexcept {
   task->scheduler = this;
+  retain_unit();
   if (owned_.bind(task)) schedule(task, false);  // else: shut down, cancelled by bind
 }
 
@@ -96,7 +98,8 @@ void MultiThread::schedule_remote(Header* task) noexcept {
 void MultiThread::block_on(Header* root) {
   EnterRuntime enter(this, root);  // first: a rejected nested call must not touch the scheduler
   root->id = 0;
-  drive_root(root);  // the workers own the driver: this thread sleeps on a parker of its own
+  // The workers own the driver: this thread sleeps on a parker of its own.
+  drive_stoppable_root(unhandled_stop_, root, [root] { drive_root(root); });
 }
 
 void MultiThread::block_in_place(void (*f)(void*), void* arg) {
@@ -116,12 +119,27 @@ void MultiThread::block_in_place(void (*f)(void*), void* arg) {
   f(arg);
 }
 
-void MultiThread::shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept {
-  if (shutdown_.exchange(true)) return;  // idempotent: the first call decides the wait
+void MultiThread::begin_shutdown() noexcept {
+  if (shutdown_.exchange(true)) return;
   inject_.close();
   for (auto& remote : remotes_)
     remote->parker.unpark();
-  blocking_.shutdown(timeout);
+}
+
+void MultiThread::shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept {
+  begin_shutdown();
+  blocking_.shutdown(timeout);  // idempotent: the first call decides the wait
+}
+
+void MultiThread::unhandled_exception(std::uint64_t task_id, std::exception_ptr error) noexcept {
+  std::string reason;
+  try {
+    reason = describe_unhandled_exception(task_id, error);
+  } catch (...) {
+  }
+  if (!apply_unhandled_policy(config_, task_id, std::move(error))) return;
+  unhandled_stop_.stop(std::move(reason));
+  begin_shutdown();
 }
 
 }  // namespace tokio::detail

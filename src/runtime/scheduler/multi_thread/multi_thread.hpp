@@ -25,12 +25,13 @@
 #include "runtime/scheduler/multi_thread/idle.hpp"
 #include "runtime/scheduler/multi_thread/local_queue.hpp"
 #include "runtime/scheduler/owned_tasks.hpp"
+#include "runtime/scheduler/unhandled_stop.hpp"
 #include "tokio/detail/runtime_inner.hpp"
 #include "tokio/runtime/builder.hpp"
 
 namespace tokio::detail {
 
-class MultiThread final : public RuntimeInner, public Scheduler {
+class MultiThread final : public RuntimeInner {
  public:
   explicit MultiThread(const RuntimeConfig& config);
   ~MultiThread() override;
@@ -51,7 +52,12 @@ class MultiThread final : public RuntimeInner, public Scheduler {
 
   void schedule(Header* task, bool is_yield) noexcept override;
   bool release(Header* task) noexcept override { return owned_.remove(task); }
+  void unhandled_exception(std::uint64_t task_id, std::exception_ptr error) noexcept override;
 
+ private:
+  void destroy() noexcept override { delete this; }
+
+ public:
  private:
   static constexpr std::uint32_t kMaxLifoPolls = 3;
 
@@ -86,6 +92,8 @@ class MultiThread final : public RuntimeInner, public Scheduler {
   void notify_parked();
   void notify_if_work_pending();
   void shutdown_core(Core* core) noexcept;
+  // Cancels every task and stops the workers without waiting for them. Idempotent.
+  void begin_shutdown() noexcept;
   bool owns_core(Core* core) const noexcept;
 
   void schedule_local(Core* core, Header* task, bool is_yield) noexcept;
@@ -99,6 +107,7 @@ class MultiThread final : public RuntimeInner, public Scheduler {
   Idle idle_;
   OwnedTasks owned_;
   BlockingPool blocking_;
+  UnhandledStop unhandled_stop_;
   std::atomic<bool> shutdown_{false};
   std::mutex shutdown_mutex_;
   std::size_t cores_shut_down_ = 0;  // guarded by shutdown_mutex_
