@@ -861,3 +861,52 @@ TEST(RtCommon, runtime_can_be_dropped_without_block_on) {
     (void)rt;
   }
 }
+
+// --- Two block_on calls on one current_thread runtime ---------------------------------------
+
+namespace {
+tokio::Task<int> spawned_after_sleep(int value) {
+  auto task = tokio::spawn([](int v) -> tokio::Task<int> {
+    co_await tokio::task::yield_now();
+    co_return v;
+  }(value));
+  co_await tokio::time::sleep(std::chrono::milliseconds(1));
+  co_return co_await task;
+}
+}  // namespace
+
+TEST(RtCurrentThread, block_on_from_a_blocking_job_completes_while_main_blocks_on) {
+  // The main thread holds the core in block_on; the blocking job's Handle::block_on polls its
+  // own root on its thread, while the main thread runs the task it spawns and fires its timer.
+  auto rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+  const int v = rt.block_on([](tokio::runtime::Handle h) -> tokio::Task<int> {
+    auto job = tokio::task::spawn_blocking([h] { return h.block_on(spawned_after_sleep(5)); });
+    co_return co_await job;
+  }(rt.handle()));
+  EXPECT_EQ(v, 5);
+}
+
+TEST(RtCurrentThread, second_block_on_takes_the_core_when_the_first_returns) {
+  auto rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+  auto handle = rt.handle();
+  std::atomic<bool> started{false};
+  std::atomic<bool> main_done{false};
+  int result = 0;
+  std::thread other([&] {
+    result = handle.block_on(
+        [](std::atomic<bool>* started, std::atomic<bool>* main_done) -> tokio::Task<int> {
+          started->store(true);
+          // Needs the core (a spawned task and a timer) after the first block_on has returned.
+          while (!main_done->load())
+            co_await tokio::task::yield_now();
+          co_return co_await spawned_after_sleep(7);
+        }(&started, &main_done));
+  });
+  rt.block_on([](std::atomic<bool>* started) -> tokio::Task<void> {
+    while (!started->load())
+      co_await tokio::task::yield_now();
+  }(&started));
+  main_done.store(true);
+  other.join();
+  EXPECT_EQ(result, 7);
+}

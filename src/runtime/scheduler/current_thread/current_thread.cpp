@@ -1,5 +1,7 @@
 #include "runtime/scheduler/current_thread/current_thread.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "runtime/enter.hpp"
@@ -13,18 +15,28 @@ namespace {
 constinit thread_local const CurrentThread* tl_core_owner = nullptr;
 }
 
-// The block_on root's scheduler: a notification just raises `notified` and wakes the core.
-// Alive while the runtime caches it and while its root exists (a unit each), so that a late
-// wake from another thread never touches freed memory; it reaches the runtime through a
-// weak_ptr (the runtime caches it for reuse, so a strong pointer would be a cycle).
+// A block_on root's scheduler: a notification raises `notified` and wakes whoever drives the
+// root: the core's parker while the root's thread holds the core, or the thread's own parker
+// (`waiter`) while it waits for the core (another thread's block_on holds it). Alive while the
+// runtime caches it and while its root exists (a unit each), so that a late wake from another
+// thread never touches freed memory; it reaches the runtime through a weak_ptr (the runtime
+// caches it for reuse, so a strong pointer would be a cycle).
 struct CurrentThread::RootScheduler final : Scheduler {
   std::weak_ptr<RuntimeInner> runtime;
   std::atomic<bool> notified{true};  // the root starts with its first notification
+  // Set while the root's thread waits for the core; cleared (seq_cst) when it takes the core.
+  std::atomic<Parker*> waiter{nullptr};
+  Parker own_parker{nullptr};
 
   void schedule(Header*, bool) noexcept override {
     retain_unit();  // once `notified` is raised the root may complete and be freed
-    notified.store(true, std::memory_order_release);
-    if (auto rt = runtime.lock()) {
+    // seq_cst store, then seq_cst load of `waiter`: with the driver's store of `waiter` and
+    // load of `notified` (seq_cst too) one side sees the other, so no wake is lost when the
+    // root's thread takes the core meanwhile.
+    notified.store(true, std::memory_order_seq_cst);
+    if (Parker* parker = waiter.load(std::memory_order_seq_cst)) {
+      parker->unpark();
+    } else if (auto rt = runtime.lock()) {
       auto* owner = static_cast<CurrentThread*>(rt.get());
       if (tl_core_owner != owner) owner->parker_.unpark();
     }
@@ -104,7 +116,46 @@ Header* CurrentThread::next_task() noexcept {
 
 void CurrentThread::block_on(Header* root) {
   EnterRuntime enter(this, root);
-  std::lock_guard core(core_mutex_);
+  root->id = 0;
+  drive_stoppable_root(unhandled_stop_, root, [this, root] { drive(root); });
+}
+
+void CurrentThread::drive(Header* root) {
+  // Declared before the core lock: wakes the threads waiting for the core once it is free.
+  struct HandOverCore {
+    CurrentThread* self;
+    ~HandOverCore() {
+      std::lock_guard lock(self->core_waiters_mutex_);
+      for (Parker* waiter : self->core_waiters_)
+        waiter->unpark();
+    }
+  };
+  std::optional<HandOverCore> hand_over;
+  std::unique_lock core(core_mutex_, std::try_to_lock);
+  std::shared_ptr<RootScheduler> scheduler;
+  if (core.owns_lock()) {
+    // Reuse the core's root scheduler (guarded by the core): a root that completed leaves no
+    // notification behind, so late wakers of an earlier root can only cause a spurious poll.
+    if (!root_scheduler_) {
+      root_scheduler_ = make_scheduler<RootScheduler>();
+      root_scheduler_->runtime = weak_from_this();
+    }
+    scheduler = root_scheduler_;
+  } else {
+    scheduler = make_scheduler<RootScheduler>();
+    scheduler->runtime = weak_from_this();
+    scheduler->waiter.store(&scheduler->own_parker, std::memory_order_relaxed);
+  }
+  scheduler->notified.store(true, std::memory_order_relaxed);
+  root->scheduler = scheduler.get();
+  scheduler->retain_unit();
+
+  if (!core.owns_lock()) {
+    // Another thread's block_on holds the core and runs the tasks; poll this root here until
+    // it completes or the core is free (as Tokio's current_thread block_on does).
+    if (!drive_without_core(root, *scheduler, core)) return;
+  }
+  hand_over.emplace(HandOverCore{this});
   const CurrentThread* saved_owner = tl_core_owner;
   tl_core_owner = this;
   struct Restore {
@@ -118,27 +169,46 @@ void CurrentThread::block_on(Header* root) {
       if (self->unhandled_stop_.stopped()) self->close_tasks();
     }
   } close_if_stopped{this};
-  drive_stoppable_root(unhandled_stop_, root, [this, root] { drive(root); });
+  run_core(root, *scheduler);
 }
 
-void CurrentThread::drive(Header* root) {
-  // Reuse the root scheduler (guarded by the core); see MultiThread::block_on for why reuse
-  // is safe even while late wakers of an earlier root exist.
-  if (!root_scheduler_) {
-    root_scheduler_ = make_scheduler<RootScheduler>();
-    root_scheduler_->runtime = weak_from_this();
+bool CurrentThread::drive_without_core(Header* root, RootScheduler& scheduler,
+                                       std::unique_lock<std::mutex>& core) {
+  {
+    std::lock_guard lock(core_waiters_mutex_);
+    core_waiters_.push_back(&scheduler.own_parker);
   }
-  std::shared_ptr<RootScheduler> root_scheduler = root_scheduler_;
-  root_scheduler->notified.store(true, std::memory_order_relaxed);
-  root->scheduler = root_scheduler.get();
-  root_scheduler->retain_unit();
-  root->id = 0;
-
+  struct Unregister {
+    CurrentThread* self;
+    Parker* parker;
+    ~Unregister() {
+      std::lock_guard lock(self->core_waiters_mutex_);
+      std::erase(self->core_waiters_, parker);
+    }
+  } unregister{this, &scheduler.own_parker};
   for (;;) {
-    if (root_scheduler->notified.load(std::memory_order_acquire)) {
+    if (scheduler.notified.load(std::memory_order_acquire)) {
+      scheduler.notified.store(false, std::memory_order_relaxed);  // see run_core
+      task_run(root);
+      if (task_is_complete(root)) return false;
+      continue;
+    }
+    if (core.try_lock()) {
+      // From now on wakes go to the core's parker; see RootScheduler::schedule.
+      scheduler.waiter.store(nullptr, std::memory_order_seq_cst);
+      return true;
+    }
+    scheduler.own_parker.park();  // a wake of the root, or the core was handed over
+  }
+}
+
+void CurrentThread::run_core(Header* root, RootScheduler& scheduler) {
+  for (;;) {
+    // seq_cst: pairs with RootScheduler::schedule after a hand-over (see there).
+    if (scheduler.notified.load(std::memory_order_seq_cst)) {
       // Plain store, no exchange: while this notification is unconsumed the root's NOTIFIED bit
       // is set, so no other thread can submit (and raise the flag) before task_run clears it.
-      root_scheduler->notified.store(false, std::memory_order_relaxed);
+      scheduler.notified.store(false, std::memory_order_relaxed);
       task_run(root);
       if (task_is_complete(root)) return;
       // A root that keeps yielding must not starve the timers either.
@@ -155,7 +225,7 @@ void CurrentThread::drive(Header* root) {
       if (!task) break;
       task_run(task);
     }
-    if (root_scheduler->notified.load(std::memory_order_acquire)) continue;
+    if (scheduler.notified.load(std::memory_order_seq_cst)) continue;
     if (ran == 0) {
       if (auto_advance()) continue;
       parker_.park();

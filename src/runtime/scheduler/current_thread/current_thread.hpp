@@ -2,13 +2,16 @@
 //
 // The "core" (the local run queue and the driver) belongs to the thread holding core_mutex_
 // inside block_on; only that thread touches local_*. Other threads schedule through the
-// inject queue and unpark the core's Parker, which sleeps in the driver.
+// inject queue and unpark the core's Parker, which sleeps in the driver. A second block_on
+// (another thread, e.g. a spawn_blocking job calling Handle::block_on) polls its own root on
+// its own thread while the core is taken, and takes the core when it is handed over.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "runtime/blocking/pool.hpp"
 #include "runtime/driver/driver.hpp"
@@ -53,6 +56,10 @@ class CurrentThread final : public RuntimeInner {
   Header* next_task() noexcept;
   void drain_queues() noexcept;
   void drive(Header* root);
+  // False when the root completed before the core could be taken (`core` is then unlocked).
+  bool drive_without_core(Header* root, RootScheduler& scheduler,
+                          std::unique_lock<std::mutex>& core);
+  void run_core(Header* root, RootScheduler& scheduler);
   // Cancels every task (on this thread, holding the core). Idempotent.
   void close_tasks() noexcept;
   bool auto_advance() noexcept;
@@ -71,6 +78,8 @@ class CurrentThread final : public RuntimeInner {
   std::atomic<bool> shut_down_{false};
   std::atomic<bool> tasks_closed_{false};
   std::shared_ptr<RootScheduler> root_scheduler_;  // cached for reuse; guarded by core_mutex_
+  std::mutex core_waiters_mutex_;
+  std::vector<Parker*> core_waiters_;  // block_on threads waiting for the core; guarded above
 };
 
 }  // namespace tokio::detail
