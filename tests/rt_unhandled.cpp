@@ -82,7 +82,10 @@ TEST_P(RtUnhandled, awaited_or_aborted_tasks_report_nothing) {
         caught = e.is_panic();
       }
       EXPECT_TRUE(caught);
-      auto aborted = tokio::spawn(thrower("never thrown"));
+      auto aborted = tokio::spawn([]() -> tokio::Task<int> {
+        co_await tokio::time::sleep(1h);  // aborted first: never throws
+        throw std::runtime_error("never thrown");
+      }());
       aborted.abort();
       co_await until_finished(aborted.abort_handle());
     }());
