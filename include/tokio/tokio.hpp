@@ -1,6 +1,8 @@
 // The umbrella header of tokio-cpp: everything public.
 #pragma once
 
+#include "tokio/future/pending.hpp"
+#include "tokio/future/ready.hpp"
 #include "tokio/io/ready.hpp"
 #include "tokio/io/unix/async_fd.hpp"
 #include "tokio/io/util.hpp"

@@ -1,4 +1,4 @@
-// tokio::join and tokio::try_join: run several Tasks concurrently inside the calling task.
+// tokio::join and tokio::try_join: run several awaitables concurrently inside the calling task.
 #pragma once
 
 #include <cstddef>
@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "tokio/detail/branch.hpp"
+#include "tokio/detail/into_task.hpp"
 
 namespace tokio::detail {
 
@@ -58,25 +59,40 @@ class JoinAwaiter final : public CombinatorBase<JoinAwaiter<kTry, Ts...>> {
 
 }  // namespace tokio::detail
 
-namespace tokio {
+namespace tokio::detail {
 
-/// Runs every task concurrently inside the calling task (on its thread, no spawn) and waits for
-/// all of them; returns their values as a tuple (std::monostate for void, reference_wrapper
-/// for references). Like Tokio's `join!`.
-///
-/// Errors: if tasks throw, every task still runs to its end, then the first exception (in
-/// completion order) is re-thrown. Use try_join to stop at the first failure.
-/// Cancel safety: destroying the returned Task destroys every unfinished child.
-template <class... Ts>
-Task<std::tuple<detail::BranchValue<Ts>...>> join(Task<Ts>... tasks) {
-  co_return co_await detail::JoinAwaiter<false, Ts...>(std::move(tasks)...);
+template <bool kTry, class... Ts>
+Task<std::tuple<BranchValue<Ts>...>> join_tasks(Task<Ts>... tasks) {
+  co_return co_await JoinAwaiter<kTry, Ts...>(std::move(tasks)...);
 }
 
-/// Like join, but the first exception cancels the other tasks (their frames are destroyed,
+}  // namespace tokio::detail
+
+namespace tokio {
+
+/// Runs every branch concurrently inside the calling task (on its thread, no spawn) and waits
+/// for all of them; returns their values as a tuple (std::monostate for void, reference_wrapper
+/// for references). Like Tokio's `join!`. A branch is any awaitable (a Task, a JoinHandle,
+/// `rx.recv()`, a third-party awaitable); rvalues are moved in, lvalues awaited in place.
+///
+/// Errors: if branches throw, every branch still runs to its end, then the first exception (in
+/// completion order) is re-thrown. Use try_join to stop at the first failure.
+/// Cancel safety: destroying the returned Task destroys every unfinished branch.
+/// Example: `auto [a, b] = co_await tokio::join(fetch(1), handle);`
+template <class... As>
+requires(detail::Awaitable<As>&&...)
+    Task<std::tuple<detail::BranchValue<detail::into_task_value_type<As>>...>> join(
+        As&&... branches) {
+  return detail::join_tasks<false>(detail::into_task(std::forward<As>(branches))...);
+}
+
+/// Like join, but the first exception cancels the other branches (their frames are destroyed,
 /// running their destructors) and is re-thrown at once. Like Tokio's `try_join!`.
-template <class... Ts>
-Task<std::tuple<detail::BranchValue<Ts>...>> try_join(Task<Ts>... tasks) {
-  co_return co_await detail::JoinAwaiter<true, Ts...>(std::move(tasks)...);
+template <class... As>
+requires(detail::Awaitable<As>&&...)
+    Task<std::tuple<detail::BranchValue<detail::into_task_value_type<As>>...>> try_join(
+        As&&... branches) {
+  return detail::join_tasks<true>(detail::into_task(std::forward<As>(branches))...);
 }
 
 }  // namespace tokio

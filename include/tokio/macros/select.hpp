@@ -1,4 +1,4 @@
-// tokio::select and tokio::select_biased: race several Tasks inside the calling task.
+// tokio::select and tokio::select_biased: race several awaitables inside the calling task.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "tokio/detail/branch.hpp"
+#include "tokio/detail/into_task.hpp"
 
 namespace tokio::detail {
 
@@ -67,30 +68,49 @@ class SelectAwaiter final : public CombinatorBase<SelectAwaiter<kBiased, Ts...>>
 
 }  // namespace tokio::detail
 
+namespace tokio::detail {
+
+template <bool kBiased, class... Ts>
+Task<std::variant<BranchValue<Ts>...>> select_tasks(Task<Ts>... tasks) {
+  co_return co_await SelectAwaiter<kBiased, Ts...>(std::move(tasks)...);
+}
+
+}  // namespace tokio::detail
+
 namespace tokio {
 
-/// Runs the tasks concurrently inside the calling task and returns as soon as one finishes:
-/// the result's `index()` says which branch won and holds its value (std::monostate for void).
-/// Every other task is destroyed before select returns (destructors run exactly once,
+/// Runs the branches concurrently inside the calling task and returns as soon as one
+/// finishes, like Tokio's `select!`: the result's `index()` says which branch won and holds
+/// its value (std::monostate for void). A branch is any awaitable: a Task, a JoinHandle,
+/// `rx.recv()`, `sleep(d)`, `notify.notified()`, a third-party awaitable. An rvalue branch is
+/// moved into select; an lvalue is awaited in place and stays usable if it loses.
+///
+/// Every other branch is destroyed before select returns (destructors run exactly once,
 /// waiters are unregistered). Branches are polled in a random order each time, as Tokio's
 /// `select!` does; see select_biased for a fixed order.
 ///
 /// Errors: if the winning branch throws, the exception is re-thrown (after the losers are
 /// destroyed).
 /// Cancel safety: select is as cancel-safe as its branches: a losing branch's partial progress
-/// is lost.
-template <class... Ts>
-requires(sizeof...(Ts) >
-         0) Task<std::variant<detail::BranchValue<Ts>...>> select(Task<Ts>... tasks) {
-  co_return co_await detail::SelectAwaiter<false, Ts...>(std::move(tasks)...);
+/// is lost (rx.recv() and the socket operations lose nothing).
+///
+/// Example:
+///   auto r = co_await tokio::select(rx.recv(), tokio::time::sleep(1s), notify.notified());
+///   if (r.index() == 0) { std::optional<int> v = std::get<0>(r); ... }
+template <class... As>
+requires(sizeof...(As) > 0 && (detail::Awaitable<As> && ...))
+    Task<std::variant<detail::BranchValue<detail::into_task_value_type<As>>...>> select(
+        As&&... branches) {
+  return detail::select_tasks<false>(detail::into_task(std::forward<As>(branches))...);
 }
 
 /// Like select, but polls the branches in argument order, so that an earlier branch wins when
 /// several are ready (Tokio's `biased;`).
-template <class... Ts>
-requires(sizeof...(Ts) >
-         0) Task<std::variant<detail::BranchValue<Ts>...>> select_biased(Task<Ts>... tasks) {
-  co_return co_await detail::SelectAwaiter<true, Ts...>(std::move(tasks)...);
+template <class... As>
+requires(sizeof...(As) > 0 && (detail::Awaitable<As> && ...))
+    Task<std::variant<detail::BranchValue<detail::into_task_value_type<As>>...>> select_biased(
+        As&&... branches) {
+  return detail::select_tasks<true>(detail::into_task(std::forward<As>(branches))...);
 }
 
 }  // namespace tokio

@@ -28,23 +28,19 @@ class Handle {
     return Handle(detail::tl_runtime->shared_from_this());
   }
 
-  /// Spawns `task` onto this runtime; see tokio::spawn.
-  template <class T>
-  task::JoinHandle<T> spawn(Task<T> task) const {
-    return detail::spawn_on(*inner_, std::move(task));
+  /// Spawns a Task (or a callable with arguments, or an awaitable) onto this runtime, from any
+  /// thread; see tokio::spawn.
+  template <class F, class... Args>
+  requires detail::Spawnable<F, Args...>
+  auto spawn(F&& f, Args&&... args) const {
+    return detail::spawn_on(
+        *inner_, detail::into_spawned_task(std::forward<F>(f), std::forward<Args>(args)...));
   }
-  /// Spawns the Task returned by `fn()`, keeping `fn` alive until it ends; see tokio::spawn.
-  template <class F>
-  requires detail::is_task_v<std::invoke_result_t<F&>>
-  auto spawn(F fn) const {
-    using R = typename std::invoke_result_t<F&>::value_type;
-    return spawn(detail::call_owned<F, R>(std::move(fn)));
-  }
-  /// Runs `fn` on this runtime's blocking pool; see task::spawn_blocking.
-  template <class F>
-  requires std::invocable<F&>
-  auto spawn_blocking(F&& fn) const {
-    return detail::spawn_blocking_on(*inner_, std::forward<F>(fn));
+  /// Runs `fn(args...)` on this runtime's blocking pool; see task::spawn_blocking.
+  template <class F, class... Args>
+  requires std::invocable < std::decay_t<F>
+  &, std::decay_t<Args>&... > auto spawn_blocking(F&& fn, Args&&... args) const {
+    return detail::spawn_blocking_on(*inner_, std::forward<F>(fn), std::forward<Args>(args)...);
   }
   /// Runs `task` to completion on the calling thread and returns its value (an escaped exception
   /// is re-thrown). Tasks it spawns run on the runtime.

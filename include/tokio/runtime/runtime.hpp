@@ -34,19 +34,19 @@ class Runtime {
   T block_on(Task<T> task) {
     return handle().block_on(std::move(task));
   }
-  /// Spawns `task`; see tokio::spawn.
-  template <class T>
-  task::JoinHandle<T> spawn(Task<T> task) {
-    return detail::spawn_on(*inner_, std::move(task));
+  /// Spawns a Task (or a callable with arguments, or an awaitable); see tokio::spawn.
+  template <class F, class... Args>
+  requires detail::Spawnable<F, Args...>
+  auto spawn(F&& f, Args&&... args) {
+    return detail::spawn_on(
+        *inner_, detail::into_spawned_task(std::forward<F>(f), std::forward<Args>(args)...));
   }
-  /// Spawns the Task returned by `fn()`, keeping `fn` alive; see tokio::spawn.
-  template <class F>
-  requires detail::is_task_v<std::invoke_result_t<F&>>
-  auto spawn(F fn) { return handle().spawn(std::move(fn)); }
-  /// Runs `fn` on the blocking pool; see task::spawn_blocking.
-  template <class F>
-  requires std::invocable<F&>
-  auto spawn_blocking(F&& fn) { return detail::spawn_blocking_on(*inner_, std::forward<F>(fn)); }
+  /// Runs `fn(args...)` on the blocking pool; see task::spawn_blocking.
+  template <class F, class... Args>
+  requires std::invocable < std::decay_t<F>
+  &, std::decay_t<Args>&... > auto spawn_blocking(F&& fn, Args&&... args) {
+    return detail::spawn_blocking_on(*inner_, std::forward<F>(fn), std::forward<Args>(args)...);
+  }
   /// A Handle to this runtime.
   Handle handle() const { return Handle(inner_); }
 

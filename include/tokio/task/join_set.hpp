@@ -33,17 +33,17 @@ class JoinSet {
   JoinSet(JoinSet&&) noexcept = default;
   JoinSet& operator=(JoinSet&&) noexcept = default;
 
-  /// Spawns `task` on the current runtime into the set; returns an AbortHandle for it.
-  AbortHandle spawn(Task<T> task) { return insert(tokio::spawn(std::move(task))); }
-  /// Spawns the Task returned by `fn()` (kept alive until it ends) into the set.
-  template <class F>
-  requires detail::is_task_v<std::invoke_result_t<F&>> AbortHandle spawn(F fn) {
-    return insert(tokio::spawn(std::move(fn)));
+  /// Spawns a Task (or a callable with arguments; see tokio::spawn) on the current runtime
+  /// into the set; returns an AbortHandle for it.
+  template <class F, class... Args>
+  requires detail::Spawnable<F, Args...> AbortHandle spawn(F&& f, Args&&... args) {
+    return insert(tokio::spawn(std::forward<F>(f), std::forward<Args>(args)...));
   }
-  /// Runs `fn` on the blocking pool as a member of the set.
-  template <class F>
-  requires std::invocable<F&> AbortHandle spawn_blocking(F&& fn) {
-    return insert(task::spawn_blocking(std::forward<F>(fn)));
+  /// Runs `fn(args...)` on the blocking pool as a member of the set.
+  template <class F, class... Args>
+  requires std::invocable < std::decay_t<F>
+  &, std::decay_t<Args>&... > AbortHandle spawn_blocking(F&& fn, Args&&... args) {
+    return insert(task::spawn_blocking(std::forward<F>(fn), std::forward<Args>(args)...));
   }
 
   /// Number of tasks in the set (finished ones not yet joined included).

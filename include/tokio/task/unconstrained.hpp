@@ -5,6 +5,7 @@
 
 #include "tokio/detail/branch.hpp"
 #include "tokio/detail/coop.hpp"
+#include "tokio/detail/into_task.hpp"
 
 namespace tokio::detail {
 
@@ -24,20 +25,27 @@ class UnconstrainedAwaiter final : public CombinatorBase<UnconstrainedAwaiter<T>
   Branch<T> branch_;
 };
 
+template <class T>
+Task<T> unconstrained_task(Task<T> task) {
+  if constexpr (std::is_void_v<T>) {
+    co_await UnconstrainedAwaiter<T>(std::move(task));
+  } else {
+    co_return co_await UnconstrainedAwaiter<T>(std::move(task));
+  }
+}
+
 }  // namespace tokio::detail
 
 namespace tokio::task {
 
-/// Runs `task` with the cooperative budget switched off: its operations never yield because
-/// the budget is spent. Use sparingly: such a task can starve others on its worker.
-/// Errors: whatever `task` throws. Cancel safety: as `task`'s.
-template <class T>
-Task<T> unconstrained(Task<T> task) {
-  if constexpr (std::is_void_v<T>) {
-    co_await detail::UnconstrainedAwaiter<T>(std::move(task));
-  } else {
-    co_return co_await detail::UnconstrainedAwaiter<T>(std::move(task));
-  }
+/// Runs `awaitable` (a Task or any other awaitable, see tokio::select) with the cooperative
+/// budget switched off: its operations never yield because the budget is spent. Use sparingly:
+/// such a task can starve others on its worker.
+/// Errors: whatever it throws. Cancel safety: as the awaitable's.
+template <class A>
+requires detail::Awaitable<A> Task<detail::into_task_value_type<A>> unconstrained(A&& awaitable) {
+  // Not a coroutine itself: the awaitable is taken now, not when the Task first runs.
+  return detail::unconstrained_task(detail::into_task(std::forward<A>(awaitable)));
 }
 
 }  // namespace tokio::task

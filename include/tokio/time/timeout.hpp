@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "tokio/detail/branch.hpp"
+#include "tokio/detail/into_task.hpp"
 #include "tokio/result.hpp"
 #include "tokio/time/sleep.hpp"
 
@@ -63,25 +64,40 @@ class TimeoutAwaiter final : public CombinatorBase<TimeoutAwaiter<T>> {
 
 }  // namespace tokio::detail
 
+namespace tokio::detail {
+
+template <class T>
+Task<Result<T, time::Elapsed>> timeout_task(time::Instant deadline, Task<T> task) {
+  co_return co_await TimeoutAwaiter<T>(std::move(task), deadline);
+}
+
+}  // namespace tokio::detail
+
 namespace tokio::time {
 
-/// Runs `task` with a deadline `duration` from now: its value, or Err(Elapsed) if the deadline
-/// passes first, in which case `task` is destroyed (its destructors run) before timeout
-/// returns. `task` runs inside the calling task, like join/select. An exception from `task`
-/// propagates.
+/// Awaits `awaitable` with a deadline: its value, or Err(Elapsed) if the deadline passes
+/// first, in which case the awaitable is destroyed (its destructors run) before timeout_at
+/// returns. It runs inside the calling task, like join/select, and may be any awaitable (a
+/// Task, a JoinHandle, `rx.recv()`, a third-party awaitable; an rvalue is moved in, an lvalue
+/// awaited in place). An exception it throws propagates.
 ///
 /// Errors: std::logic_error outside a runtime or without enable_time (when the deadline must be
 /// armed).
-/// Cancel safety: as `task`'s; dropping the timeout drops `task`.
-template <class T>
-Task<Result<T, Elapsed>> timeout_at(Instant deadline, Task<T> task) {
-  co_return co_await detail::TimeoutAwaiter<T>(std::move(task), deadline);
+/// Cancel safety: as the awaitable's; dropping the timeout drops it.
+/// Example:
+///   auto r = co_await tokio::time::timeout(1s, rx.recv());
+///   if (!r) { /* Elapsed */ } else if (std::optional<int> v = *r) { ... }
+template <class A>
+requires detail::Awaitable<A> Task<Result<detail::into_task_value_type<A>, Elapsed>> timeout_at(
+    Instant deadline, A&& awaitable) {
+  return detail::timeout_task(deadline, detail::into_task(std::forward<A>(awaitable)));
 }
 
 /// See timeout_at; the deadline is `Instant::now() + duration` (saturating).
-template <class T, class Rep, class Period>
-Task<Result<T, Elapsed>> timeout(std::chrono::duration<Rep, Period> duration, Task<T> task) {
-  return timeout_at(Instant::now() + duration, std::move(task));
+template <class A, class Rep, class Period>
+requires detail::Awaitable<A> Task<Result<detail::into_task_value_type<A>, Elapsed>> timeout(
+    std::chrono::duration<Rep, Period> duration, A&& awaitable) {
+  return timeout_at(Instant::now() + duration, std::forward<A>(awaitable));
 }
 
 }  // namespace tokio::time
