@@ -39,9 +39,17 @@ TOKIO_TEST_ALL_FLAVORS(AnyAwaitable, select_of_pending_and_ready) {
 }
 
 TOKIO_TEST_ALL_FLAVORS(AnyAwaitable, losing_lvalue_join_handle_stays_usable) {
-  auto handle = tokio::spawn(after_yields(9, 20));
-  auto r = co_await tokio::select(handle, tokio::future::ready(1));
+  auto [tx, rx] = tokio::sync::oneshot::channel<int>();
+  auto handle = tokio::spawn(
+      [](tokio::sync::oneshot::Receiver<int> rx) -> tokio::Task<int> {
+        auto v = co_await rx;
+        co_return v.value();
+      },
+      std::move(rx));
+  // The handle is polled first (it registers its waker) and loses to the ready branch.
+  auto r = co_await tokio::select_biased(handle, tokio::future::ready(1));
   EXPECT_EQ(r.index(), 1u);
+  (void)tx.send(9);
   EXPECT_EQ(co_await handle, 9);  // not consumed by the select it lost
 }
 
@@ -149,4 +157,20 @@ TOKIO_TEST_ALL_FLAVORS(AnyAwaitable, pending_is_cancelled_by_abort) {
   }
   EXPECT_TRUE(cancelled);
   EXPECT_FALSE(after.load());
+}
+
+namespace {
+tokio::Task<int> consume(std::unique_ptr<int> owned) {
+  co_await tokio::task::yield_now();
+  co_return *owned;
+}
+}  // namespace
+
+TOKIO_TEST_ALL_FLAVORS(AnyAwaitable, spawn_moves_move_only_arguments_in) {
+  // As std::thread does: the stored copy is moved into a by-value parameter.
+  auto handle = tokio::spawn(consume, std::make_unique<int>(13));
+  EXPECT_EQ(co_await handle, 13);
+  auto job = tokio::task::spawn_blocking([](std::unique_ptr<int> p) { return *p + 1; },
+                                         std::make_unique<int>(1));
+  EXPECT_EQ(co_await job, 2);
 }

@@ -10,6 +10,7 @@
 
 #include <concepts>
 #include <functional>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -74,24 +75,53 @@ using into_task_value_type = typename into_task_t<A>::value_type;
 
 // --- What spawn takes ----------------------------------------------------------------------
 
-/// Calls `fn(args...)` and awaits the Task it returns. The callable and the arguments are
-/// this coroutine's parameters, so they live in its frame for as long as the Task runs: a
-/// coroutine lambda's captures and a `const std::string&` parameter cannot dangle.
+/// Calls `fn(std::move(args)...)` and awaits the Task it returns. The callable and the
+/// arguments are this coroutine's parameters, so they live in its frame for as long as the
+/// Task runs: a coroutine lambda's captures and a `const std::string&` parameter cannot
+/// dangle. The arguments are passed as rvalues, as std::thread passes its copies, so a
+/// move-only argument (a socket) can be taken by value.
 template <class R, class F, class... Args>
 Task<R> call_owned(F fn, Args... args) {
   if constexpr (std::is_void_v<R>) {
-    co_await std::invoke(fn, args...);
+    co_await std::invoke(fn, std::move(args)...);
   } else {
-    co_return co_await std::invoke(fn, args...);
+    co_return co_await std::invoke(fn, std::move(args)...);
   }
 }
 
+/// The stored callable, as it is called: an lvalue of its decayed type.
+template <class F>
+using stored_ref_t = std::decay_t<F>&;
+
+/// What calling the stored callable with the stored (moved) arguments gives.
 template <class F, class... Args>
-using bound_result_t = std::invoke_result_t<std::decay_t<F>&, std::decay_t<Args>&...>;
+using bound_result_t = std::invoke_result_t<stored_ref_t<F>, std::decay_t<Args>...>;
+
+/// A callable that can be stored with decayed copies of `Args` and called once with them.
+template <class F, class... Args>
+concept BoundCallable = std::invocable<stored_ref_t<F>, std::decay_t<Args>...>;
 
 template <class F, class... Args>
-concept TaskFactory = std::invocable < std::decay_t<F>
-&, std::decay_t<Args>&... > &&is_task_v<bound_result_t<F, Args...>>;
+concept TaskFactory = BoundCallable<F, Args...> && is_task_v<bound_result_t<F, Args...>>;
+
+/// `fn` with decayed copies of `args`, called once with the arguments moved in (what
+/// spawn_blocking stores; std::thread's way of passing its arguments).
+template <class F, class... Args>
+class BoundCall {
+ public:
+  template <class G, class... As>
+  explicit BoundCall(G&& fn, As&&... args)
+      : fn_(std::forward<G>(fn)), args_(std::forward<As>(args)...) {}
+  decltype(auto) operator()() {
+    return std::apply(
+        [this](Args&... args) -> decltype(auto) { return std::invoke(fn_, std::move(args)...); },
+        args_);
+  }
+
+ private:
+  F fn_;
+  std::tuple<Args...> args_;
+};
 
 /// What tokio::spawn accepts: a Task (rvalue); a callable returning a Task, with arguments to
 /// call it with (decayed copies are kept in the task, as std::jthread keeps its arguments); or
@@ -101,7 +131,7 @@ concept Spawnable = (sizeof...(Args) == 0 && !std::is_lvalue_reference_v<F> &&
                      is_task_v<std::remove_cvref_t<F>>) ||
                     TaskFactory<F, Args...> ||
                     (sizeof...(Args) == 0 && !std::is_lvalue_reference_v<F> && Awaitable<F> &&
-                     !std::invocable<std::decay_t<F>&>);
+                     !std::invocable<stored_ref_t<F>>);
 
 /// The Task that spawn runs for `f` (and `args`); see Spawnable.
 template <class F, class... Args>

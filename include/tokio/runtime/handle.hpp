@@ -38,8 +38,8 @@ class Handle {
   }
   /// Runs `fn(args...)` on this runtime's blocking pool; see task::spawn_blocking.
   template <class F, class... Args>
-  requires std::invocable < std::decay_t<F>
-  &, std::decay_t<Args>&... > auto spawn_blocking(F&& fn, Args&&... args) const {
+  requires detail::BoundCallable<F, Args...>
+  auto spawn_blocking(F&& fn, Args&&... args) const {
     return detail::spawn_blocking_on(*inner_, std::forward<F>(fn), std::forward<Args>(args)...);
   }
   /// Runs `task` to completion on the calling thread and returns its value (an escaped exception

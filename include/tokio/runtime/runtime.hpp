@@ -43,8 +43,8 @@ class Runtime {
   }
   /// Runs `fn(args...)` on the blocking pool; see task::spawn_blocking.
   template <class F, class... Args>
-  requires std::invocable < std::decay_t<F>
-  &, std::decay_t<Args>&... > auto spawn_blocking(F&& fn, Args&&... args) {
+  requires detail::BoundCallable<F, Args...>
+  auto spawn_blocking(F&& fn, Args&&... args) {
     return detail::spawn_blocking_on(*inner_, std::forward<F>(fn), std::forward<Args>(args)...);
   }
   /// A Handle to this runtime.

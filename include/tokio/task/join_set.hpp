@@ -41,8 +41,7 @@ class JoinSet {
   }
   /// Runs `fn(args...)` on the blocking pool as a member of the set.
   template <class F, class... Args>
-  requires std::invocable < std::decay_t<F>
-  &, std::decay_t<Args>&... > AbortHandle spawn_blocking(F&& fn, Args&&... args) {
+  requires detail::BoundCallable<F, Args...> AbortHandle spawn_blocking(F&& fn, Args&&... args) {
     return insert(task::spawn_blocking(std::forward<F>(fn), std::forward<Args>(args)...));
   }
 

@@ -27,7 +27,7 @@ task::JoinHandle<T> spawn_on(RuntimeInner& runtime, Task<T>&& task) {
 }
 
 template <class F, class... Args>
-using blocking_result_t = std::invoke_result_t<std::decay_t<F>&, std::decay_t<Args>&...>;
+using blocking_result_t = bound_result_t<F, Args...>;
 
 template <class F, class... Args>
 task::JoinHandle<blocking_result_t<F, Args...>> spawn_blocking_on(RuntimeInner& runtime, F&& fn,
@@ -41,8 +41,8 @@ task::JoinHandle<blocking_result_t<F, Args...>> spawn_blocking_on(RuntimeInner& 
     return handle;
   } else {
     // The arguments are stored (decayed) with the function, as std::thread stores them.
-    return spawn_blocking_on(runtime,
-                             std::bind_front(std::forward<F>(fn), std::forward<Args>(args)...));
+    return spawn_blocking_on(runtime, BoundCall<std::decay_t<F>, std::decay_t<Args>...>(
+                                          std::forward<F>(fn), std::forward<Args>(args)...));
   }
 }
 
@@ -100,9 +100,8 @@ namespace tokio::task {
 /// Cancel safety: `abort()` only prevents a job that has not started yet; a running job runs
 /// to the end. Runtime shutdown waits for running jobs (see Runtime::shutdown_timeout).
 template <class F, class... Args>
-requires std::invocable < std::decay_t<F>
-&, std::decay_t<Args>&... >
-       JoinHandle<detail::blocking_result_t<F, Args...>> spawn_blocking(F&& fn, Args&&... args) {
+requires detail::BoundCallable<F, Args...> JoinHandle<detail::blocking_result_t<F, Args...>>
+spawn_blocking(F&& fn, Args&&... args) {
   return detail::spawn_blocking_on(detail::current_runtime("tokio::task::spawn_blocking"),
                                    std::forward<F>(fn), std::forward<Args>(args)...);
 }
