@@ -1,4 +1,4 @@
-// The tokio-cpp bench program: the workloads of ../shared/BENCH.md (see bench/README.md).
+// The tokio-cpp bench program: the workloads of bench/README.md.
 //
 // Prints one line `NAME MEDIAN_NS_PER_OP` per selected workload to stdout; progress goes to
 // stderr. Usage: tokio_bench [PREFIX]. TOKIO_BENCH_WORKERS=N overrides the worker count.
@@ -16,9 +16,12 @@
 #include <exception>
 #include <mutex>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include "tokio/tokio.hpp"
 
@@ -42,6 +45,14 @@ constexpr std::size_t kEchoMessage = 64;
 constexpr std::size_t kEchoReadBuffer = 4 * 1024;
 constexpr int kBulkChunks = 4'096;
 constexpr std::size_t kBulkChunk = 64 * 1024;
+constexpr int kBlockingTasks = 100;
+constexpr int kBlockingJobs = 100;
+constexpr int kIdleTasks = 1'000'000;
+constexpr int kIdleRuns = 3;
+constexpr int kUdpClients = 50;
+constexpr int kUdpRoundTrips = 2'000;
+constexpr std::size_t kUdpMessage = 64;
+constexpr std::size_t kUdpServerBuffer = 2 * 1024;
 
 // Reports a workload whose result is wrong and exits (the figures would be meaningless).
 [[noreturn]] void fail(const char* workload, const char* what) {
@@ -203,6 +214,33 @@ tokio::Task<int> sleep_many_body() {
 void sleep_many(tokio::runtime::Runtime& rt, Signal&) {
   if (rt.block_on(sleep_many_body()) != kSleepTasks)
     fail("sleep_many", "wrong number of joined tasks");
+}
+
+// blocking_many: inside block_on, 100 spawned tasks each await, one after another, 100
+// spawn_blocking jobs that return their index; the body joins all and checks the sum.
+tokio::Task<long> blocking_worker() {
+  long sum = 0;
+  for (int i = 0; i < kBlockingJobs; ++i) {
+    auto job = tokio::task::spawn_blocking([](int index) { return index; }, i);
+    sum += co_await job;
+  }
+  co_return sum;
+}
+
+tokio::Task<long> blocking_many_body() {
+  std::vector<tokio::JoinHandle<long>> handles;
+  handles.reserve(kBlockingTasks);
+  for (int t = 0; t < kBlockingTasks; ++t)
+    handles.push_back(tokio::spawn(blocking_worker()));
+  long sum = 0;
+  for (auto& handle : handles)
+    sum += co_await handle;
+  co_return sum;
+}
+
+void blocking_many(tokio::runtime::Runtime& rt, Signal&) {
+  const long expected = long(kBlockingTasks) * (kBlockingJobs * (kBlockingJobs - 1) / 2);
+  if (rt.block_on(blocking_many_body()) != expected) fail("blocking_many", "wrong sum");
 }
 
 tokio::Task<void> mutex_incrementer(tokio::sync::Mutex<long>* mutex) {
@@ -393,11 +431,142 @@ void tcp_stream_bulk(tokio::runtime::Runtime& rt, Signal&) {
   }
 }
 
+// ---- UDP -------------------------------------------------------------------------------------
+
+std::byte udp_byte(int client, int round, std::size_t i) {
+  return static_cast<std::byte>((client * 151 + round * 11 + static_cast<int>(i)) & 0xff);
+}
+
+// udp_echo_rr, the server: sends every datagram back to its sender until an empty one arrives.
+tokio::Task<void> udp_echo_server(tokio::net::UdpSocket socket) {
+  std::array<std::byte, kUdpServerBuffer> buf;
+  for (;;) {
+    auto [n, from] = co_await socket.recv_from(buf);
+    if (n == 0) break;
+    co_await socket.send_to(std::span<const std::byte>(buf.data(), n), from);
+  }
+}
+
+// One client: its own socket connected to the server; 2,000 round trips of 64 bytes.
+tokio::Task<std::size_t> udp_echo_client(tokio::net::SocketAddr server, int client) {
+  auto socket = co_await tokio::net::UdpSocket::bind("127.0.0.1:0");
+  co_await socket.connect(server);
+  std::array<std::byte, kUdpMessage> out;
+  std::array<std::byte, kUdpMessage> in;
+  std::size_t echoed = 0;
+  for (int round = 0; round < kUdpRoundTrips; ++round) {
+    for (std::size_t i = 0; i < kUdpMessage; ++i)
+      out[i] = udp_byte(client, round, i);
+    co_await socket.send(out);
+    const std::size_t n = co_await socket.recv(in);
+    if (n != kUdpMessage || std::memcmp(in.data(), out.data(), kUdpMessage) != 0)
+      fail("udp_echo_rr", "the echoed datagram differs from the one sent");
+    echoed += n;
+  }
+  co_return echoed;
+}
+
+tokio::Task<std::size_t> udp_echo_rr_body() {
+  auto server_socket = co_await tokio::net::UdpSocket::bind("127.0.0.1:0");
+  const auto addr = server_socket.local_addr();
+  auto server = tokio::spawn(udp_echo_server(std::move(server_socket)));
+  std::vector<tokio::JoinHandle<std::size_t>> clients;
+  clients.reserve(kUdpClients);
+  for (int c = 0; c < kUdpClients; ++c)
+    clients.push_back(tokio::spawn(udp_echo_client(addr, c)));
+  std::size_t echoed = 0;
+  for (auto& client : clients)
+    echoed += co_await client;
+  // The empty datagram that stops the server.
+  auto stopper = co_await tokio::net::UdpSocket::bind("127.0.0.1:0");
+  co_await stopper.send_to(std::span<const std::byte>(), addr);
+  co_await server;
+  co_return echoed;
+}
+
+// udp_echo_rr: a UDP echo server on 127.0.0.1 and 50 clients doing 2,000 round trips of a
+// 64-byte datagram; ns per round trip.
+void udp_echo_rr(tokio::runtime::Runtime& rt, Signal&) {
+  try {
+    if (rt.block_on(udp_echo_rr_body()) != std::size_t(kUdpClients) * kUdpRoundTrips * kUdpMessage)
+      fail("udp_echo_rr", "wrong number of echoed bytes");
+  } catch (const std::exception& e) {
+    fail("udp_echo_rr", e.what());
+  }
+}
+
+// ---- Memory per idle task ------------------------------------------------------------------
+// Measured in a fresh process each time (the program runs itself with kIdleChildFlag), so that
+// memory freed by earlier workloads or runs cannot hide what the tasks take.
+
+constexpr std::string_view kIdleChildFlag = "--idle-task-bytes-child";
+
+long resident_bytes() {
+  long pages = 0, resident = 0;
+  if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+tokio::Task<void> idle_waiter(tokio::sync::oneshot::Receiver<int> rx, std::atomic<int>* started,
+                              Countdown* finished) {
+  started->fetch_add(1, std::memory_order_relaxed);
+  auto value = co_await rx;
+  if (!value) fail("idle_task_bytes", "a sender was dropped");
+  finished->hit();
+}
+
+tokio::Task<double> idle_task_bytes_body(Signal* signal) {
+  std::vector<tokio::sync::oneshot::Sender<int>> senders;
+  senders.reserve(kIdleTasks);
+  std::atomic<int> started{0};
+  Countdown finished{kIdleTasks, signal};
+  const long before = resident_bytes();
+  for (int i = 0; i < kIdleTasks; ++i) {
+    auto [tx, rx] = tokio::sync::oneshot::channel<int>();
+    senders.push_back(std::move(tx));
+    tokio::spawn(idle_waiter(std::move(rx), &started, &finished));
+  }
+  while (started.load(std::memory_order_relaxed) < kIdleTasks)
+    co_await tokio::task::yield_now();
+  const long after = resident_bytes();
+  for (auto& tx : senders)
+    (void)tx.send(1);
+  co_return double(after - before) / kIdleTasks;
+}
+
+// The child: one measurement, printed alone on stdout.
+int idle_task_bytes_child(tokio::runtime::Runtime& rt) {
+  Signal signal;
+  const double bytes = rt.block_on(idle_task_bytes_body(&signal));
+  signal.wait();  // every task has finished
+  std::printf("%.1f\n", bytes);
+  return 0;
+}
+
+double run_idle_child() {
+  char self[4096];
+  const ssize_t len = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len <= 0) fail("idle_task_bytes", "cannot find the bench program (/proc/self/exe)");
+  self[len] = '\0';
+  char command[4200];
+  std::snprintf(command, sizeof command, "'%s' %s", self, kIdleChildFlag.data());
+  std::FILE* out = ::popen(command, "r");
+  if (!out) fail("idle_task_bytes", "could not start the measuring process");
+  double bytes = 0;
+  const int got = std::fscanf(out, "%lf", &bytes);
+  if (::pclose(out) != 0 || got != 1) fail("idle_task_bytes", "the measuring process failed");
+  return bytes;
+}
+
 struct Workload {
   const char* name;
   int reps;
   double ops;
   void (*run)(tokio::runtime::Runtime&, Signal&);
+  double (*measure)() = nullptr;  // instead of timing `run`: one sample, not in ns (no warm-up)
 };
 
 constexpr Workload kWorkloads[] = {
@@ -411,8 +580,11 @@ constexpr Workload kWorkloads[] = {
     {"mutex_contended", 11, double(kMutexTasks) * kMutexLocks, &mutex_contended},
     {"timer_cancel", 11, kTimerCancelOps, &timer_cancel},
     {"sleep_many", 11, kSleepTasks, &sleep_many},
+    {"blocking_many", 11, double(kBlockingTasks) * kBlockingJobs, &blocking_many},
+    {"idle_task_bytes", kIdleRuns, kIdleTasks, nullptr, &run_idle_child},
     {"tcp_echo_rr", 5, double(kEchoClients) * kEchoRoundTrips, &tcp_echo_rr},
     {"tcp_stream_bulk", 5, kBulkChunks, &tcp_stream_bulk},
+    {"udp_echo_rr", 5, double(kUdpClients) * kUdpRoundTrips, &udp_echo_rr},
 };
 
 }  // namespace
@@ -423,12 +595,21 @@ int main(int argc, char** argv) {
   if (const char* workers = std::getenv("TOKIO_BENCH_WORKERS"))
     builder.worker_threads(static_cast<std::size_t>(std::atoi(workers)));
   auto rt = builder.enable_all().build();
+  if (prefix == kIdleChildFlag) return idle_task_bytes_child(rt);
   Signal signal;
   for (const auto& workload : kWorkloads) {
     if (!std::string_view(workload.name).starts_with(prefix)) continue;
     std::fprintf(stderr, "tokio_bench: %s\n", workload.name);
-    workload.run(rt, signal);  // warm-up, discarded
     std::vector<double> samples;
+    if (workload.measure) {
+      for (int rep = 0; rep < workload.reps; ++rep)
+        samples.push_back(workload.measure());
+      std::sort(samples.begin(), samples.end());
+      std::printf("%s %.1f\n", workload.name, samples[samples.size() / 2]);
+      std::fflush(stdout);
+      continue;
+    }
+    workload.run(rt, signal);  // warm-up, discarded
     for (int rep = 0; rep < workload.reps; ++rep) {
       const auto start = std::chrono::steady_clock::now();
       workload.run(rt, signal);
