@@ -1,10 +1,14 @@
 // Boost.Asio peer of the tokio-cpp bench suite.
 //
-// Runs the workloads of BENCH.md on Boost.Asio with C++20 coroutines and prints, for each
-// selected workload, one line `NAME MEDIAN_NS_PER_OP` to stdout (progress goes to stderr).
+// Runs the workloads of bench/README.md on Boost.Asio with C++20 coroutines and prints, for
+// each selected workload, one line `NAME MEDIAN_NS_PER_OP` to stdout (`idle_task_bytes`: bytes
+// per task, not ns); progress goes to stderr.
 //
 // Usage: asio_peer [PREFIX]       (only workloads whose name starts with PREFIX)
 // Env:   TOKIO_BENCH_WORKERS=N    (threads; default: std::thread::hardware_concurrency())
+//
+// `asio_peer --idle-task-bytes-child` (internal) is one run of idle_task_bytes in a fresh
+// process: it prints only the bytes per task on stdout.
 //
 // The "runtime" is Asio's common multi-threaded set-up: one io_context (concurrency hint = the
 // thread count) run by one thread per CPU, kept alive by a work guard for the whole program.
@@ -17,27 +21,38 @@
 //                               every completion of an awaited async_send / async_receive is
 //                               posted (the coroutine is re-queued), even when it completes at
 //                               once; try_send / try_receive complete inline
+//   spawn_blocking(job)      -> post(job) to a separate thread_pool, whose completion is posted
+//                               back to the awaiting coroutine's executor (see blocking_many)
 // Note: co_spawn *dispatches* the new coroutine: called from a pool thread it starts running it
 // inline, up to its first suspension point (Tokio's spawn always queues). That is Asio's
 // semantics and part of what is compared.
 //
 // To add a workload: write `void name(Runtime&)` that performs exactly one repetition and
-// returns once it is complete, then add a row to kWorkloads.
+// returns once it is complete, then add a row to kWorkloads (idle_task_bytes is measured in
+// fresh processes instead: its row has `fresh_run`).
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/version.hpp>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -47,6 +62,8 @@
 #include <thread>
 #include <variant>
 #include <vector>
+
+extern char** environ;
 
 namespace {
 
@@ -66,6 +83,11 @@ constexpr std::size_t kMpscCapacity = 1'024;
 constexpr std::size_t kYieldOps = kYieldTasks * kYieldCount;
 constexpr std::size_t kTimerCancelOps = 100'000;
 constexpr std::size_t kSleepTasks = 10'000;
+constexpr std::size_t kBlockingTasks = 100;
+constexpr std::size_t kBlockingJobs = 100;
+// blocking_many's thread_pool: one thread per concurrently awaiting task, see blocking_many.
+constexpr std::size_t kBlockingPoolThreads = kBlockingTasks;
+constexpr std::size_t kIdleTasks = 1'000'000;
 constexpr std::size_t kMutexTasks = 100;
 constexpr std::size_t kMutexLocks = 1'000;
 constexpr std::size_t kEchoClients = 50;
@@ -74,8 +96,16 @@ constexpr std::size_t kEchoMessage = 64;
 constexpr std::size_t kEchoReadBuffer = 4 * 1024;
 constexpr std::size_t kBulkChunks = 4'096;
 constexpr std::size_t kBulkChunk = 64 * 1024;
+constexpr std::size_t kUdpClients = 50;
+constexpr std::size_t kUdpRoundTrips = 2'000;
+constexpr std::size_t kUdpMessage = 64;
+constexpr std::size_t kUdpRecvBuffer = 2 * 1024;
 
-// One io_context run by `threads` pool threads, alive for the whole program.
+// The hidden argument that makes this program one run of idle_task_bytes.
+constexpr std::string_view kIdleTaskBytesChild = "--idle-task-bytes-child";
+
+// One io_context run by `threads` pool threads, alive for the whole program, and (created on
+// first use, by blocking_many) the thread_pool that stands for Tokio's blocking pool.
 class Runtime {
  public:
   explicit Runtime(unsigned threads)
@@ -94,10 +124,17 @@ class Runtime {
 
   asio::io_context& context() { return ctx_; }
 
+  // Only called from the main thread (between repetitions), so the lazy creation needs no lock.
+  asio::thread_pool& blocking_pool() {
+    if (!blocking_) blocking_ = std::make_unique<asio::thread_pool>(kBlockingPoolThreads);
+    return *blocking_;
+  }
+
  private:
   asio::io_context ctx_;
   asio::executor_work_guard<asio::io_context::executor_type> guard_;
   std::vector<std::thread> pool_;
+  std::unique_ptr<asio::thread_pool> blocking_;  // stopped and joined after the io threads
 };
 
 // One-shot signal to a thread outside the pool (the analog of a std sync channel).
@@ -313,6 +350,176 @@ void sleep_many(Runtime& rt) {
   Countdown cd(kSleepTasks);
   asio::co_spawn(rt.context(), spawn_sleepers(&cd), asio::detached);
   cd.wait();
+}
+
+// blocking_many. Tokio: inside block_on, tokio::spawn 100 tasks; each awaits, one after
+// another, 100 `spawn_blocking(move || i)` jobs and sums the results; await every JoinHandle;
+// check 100 * 4,950; ns per job. Asio has no spawn_blocking; the closest mapping is a separate
+// asio::thread_pool for the jobs: spawn_blocking below posts the job to the pool, and the pool
+// thread that ran it posts the completion (with the job's result) back to the awaiting
+// coroutine's executor, the io_context. Pool size: 100 threads, one per concurrently awaiting
+// task, created once per program (on first use), so that no job ever queues behind another.
+// Tokio's blocking pool never makes a job queue either: it starts a thread whenever a job finds
+// none idle (up to 512) and keeps idle threads 10 s, so it is already populated after the
+// warm-up (it even grows past 100, about 280 threads seen on 2 CPUs, because a thread that has
+// just finished a job is not yet idle when the next job arrives); with at most 100 jobs
+// outstanding, 100 is the most threads a fixed pool can use. (thread_pool's default, 2 threads
+// per CPU, would make the jobs queue behind each other.)
+// One coroutine on the pool (the block_on body) co_spawns the 100 tasks; Asio has no
+// JoinHandle, so each task adds its sum to an atomic total and counts down, and the main thread
+// waits for the countdown and checks the total.
+template <typename Job>
+auto spawn_blocking(asio::thread_pool& pool, Job job) {
+  using Result = std::invoke_result_t<Job&>;
+  return asio::async_initiate<decltype(use_awaitable), void(Result)>(
+      [&pool](auto handler, Job job) {
+        asio::post(pool, [handler = std::move(handler), job = std::move(job)]() mutable {
+          // post(token) without an executor: the handler's associated executor, here the
+          // awaiting coroutine's (the io_context).
+          asio::post(asio::append(std::move(handler), job()));
+        });
+      },
+      use_awaitable, std::move(job));
+}
+
+struct BlockingState {
+  explicit BlockingState(asio::thread_pool& pool) : pool(pool) {}
+  asio::thread_pool& pool;
+  std::atomic<std::size_t> sum{0};
+  Countdown done{kBlockingTasks};
+};
+
+awaitable<void> blocking_awaiter(BlockingState* state) {
+  std::size_t sum = 0;
+  for (std::size_t i = 0; i < kBlockingJobs; ++i)
+    sum += co_await spawn_blocking(state->pool, [i] { return i; });
+  state->sum.fetch_add(sum, std::memory_order_relaxed);
+  state->done.count_down();
+}
+
+awaitable<void> spawn_blocking_awaiters(BlockingState* state) {
+  auto ex = co_await asio::this_coro::executor;
+  for (std::size_t i = 0; i < kBlockingTasks; ++i)
+    asio::co_spawn(ex, blocking_awaiter(state), asio::detached);
+}
+
+void blocking_many(Runtime& rt) {
+  BlockingState state(rt.blocking_pool());
+  asio::co_spawn(rt.context(), spawn_blocking_awaiters(&state), asio::detached);
+  state.done.wait();
+  if (state.sum.load() != kBlockingTasks * (kBlockingJobs * (kBlockingJobs - 1) / 2))
+    fail("blocking_many", "wrong sum of the blocking jobs' results");
+}
+
+// idle_task_bytes, one run (in the child process, on its own freshly built Runtime). Tokio:
+// RSS before; inside block_on, spawn 1,000,000 tasks that each increment a shared counter and
+// then await a tokio::sync::oneshot receiver (the 1,000,000 senders kept in a Vec reserved up
+// front); yield until the counter reaches 1,000,000, read RSS again; send on every sender and
+// yield until every task has finished (a second counter). Asio has no oneshot; as in ping_pong,
+// each one is a concurrent_channel of capacity 1 (Oneshot) used once: the 1,000,000 channels
+// are owned by a vector of unique_ptr reserved up front (it stands for the Vec of senders, 8
+// bytes per task, as Tokio's Arc pointers), each task holds a plain pointer to its channel and
+// waits in `co_await async_receive(...)`, and send = try_send. The channels outlive every task
+// (the vector is destroyed only after the finished counter reaches 1,000,000). The block_on
+// body is co_spawned onto the pool with use_future (as in timer_cancel) and yields with
+// `co_await post(executor, use_awaitable)`; co_spawn dispatches, so each task is already
+// waiting when co_spawn returns. Value: (RSS after - RSS before) / 1,000,000, the vector
+// included. The channel is heavy next to Tokio's oneshot: in Boost 1.81 a concurrent_channel
+// takes about 0.9 KB of heap (3 allocations) and a co_spawned coroutine waiting on it about
+// 1 KB; a steady_timer used as an event (cancel() to wake it) would take about 0.13 KB, but it
+// is not a channel, and the other workloads map oneshots onto channels.
+std::uint64_t resident_bytes() {
+  // The second field of /proc/self/statm: resident pages.
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0;
+  std::uint64_t resident = 0;
+  if (!(statm >> size >> resident)) fail("idle_task_bytes", "cannot read /proc/self/statm");
+  long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0) fail("idle_task_bytes", "sysconf(_SC_PAGESIZE) failed");
+  return resident * static_cast<std::uint64_t>(page);
+}
+
+struct IdleState {
+  std::atomic<std::size_t> waiting{0};
+  std::atomic<std::size_t> finished{0};
+};
+
+awaitable<void> idle_task(Oneshot* rx, IdleState* state) {
+  state->waiting.fetch_add(1, std::memory_order_acq_rel);
+  auto [ec] = co_await rx->async_receive(asio::as_tuple(use_awaitable));
+  if (ec) fail("idle_task_bytes", "a receive failed");
+  state->finished.fetch_add(1, std::memory_order_acq_rel);
+}
+
+awaitable<std::uint64_t> idle_task_bytes_body() {
+  auto ex = co_await asio::this_coro::executor;
+  IdleState state;
+  std::vector<std::unique_ptr<Oneshot>> senders;
+  senders.reserve(kIdleTasks);
+  for (std::size_t i = 0; i < kIdleTasks; ++i) {
+    senders.push_back(std::make_unique<Oneshot>(ex, 1));
+    asio::co_spawn(ex, idle_task(senders.back().get(), &state), asio::detached);
+  }
+  while (state.waiting.load(std::memory_order_acquire) < kIdleTasks)
+    co_await asio::post(ex, use_awaitable);
+  const std::uint64_t after = resident_bytes();
+  for (auto& tx : senders) {
+    if (!tx->try_send(boost::system::error_code{})) fail("idle_task_bytes", "a send failed");
+  }
+  while (state.finished.load(std::memory_order_acquire) < kIdleTasks)
+    co_await asio::post(ex, use_awaitable);
+  co_return after;
+}
+
+double idle_task_bytes_child(Runtime& rt) {
+  const std::uint64_t before = resident_bytes();
+  const std::uint64_t after =
+      asio::co_spawn(rt.context(), idle_task_bytes_body(), asio::use_future).get();
+  return (static_cast<double>(after) - static_cast<double>(before)) /
+         static_cast<double>(kIdleTasks);
+}
+
+// idle_task_bytes, one repetition in the parent: re-executes this program (/proc/self/exe, via
+// posix_spawn, same environment, so the same TOKIO_BENCH_WORKERS) with --idle-task-bytes-child,
+// its stdout on a pipe, and parses the one value it prints.
+double idle_task_bytes_run() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) fail("idle_task_bytes", "pipe2 failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);  // dup2 clears CLOEXEC
+  std::string arg0 = "asio_peer";
+  std::string arg1(kIdleTaskBytesChild);
+  char* argv[] = {arg0.data(), arg1.data(), nullptr};
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) fail("idle_task_bytes", "cannot run the child process");
+  std::string out;
+  char buf[256];
+  for (;;) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n > 0) {
+      out.append(buf, static_cast<std::size_t>(n));
+    } else if (n == 0) {
+      break;
+    } else if (errno != EINTR) {
+      fail("idle_task_bytes", "reading the child's output failed");
+    }
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) fail("idle_task_bytes", "waitpid failed");
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    fail("idle_task_bytes", "the child process failed");
+  char* end = nullptr;
+  double value = std::strtod(out.c_str(), &end);
+  if (end == out.c_str() || std::string_view(end).find_first_not_of(" \n") != std::string::npos)
+    fail("idle_task_bytes", "the child printed something other than one number");
+  return value;
 }
 
 // mpsc_bounded. Tokio: inside block_on, a tokio::sync::mpsc channel of capacity 1,024; 10
@@ -603,11 +810,113 @@ void tcp_stream_bulk(Runtime& rt) {
     fail("tcp_stream_bulk", "the server received the wrong number of bytes");
 }
 
+// ---- UDP ------------------------------------------------------------------------------------
+// udp_echo_rr. Tokio: inside block_on, bind a UdpSocket on 127.0.0.1:0 and tokio::spawn the
+// echo server (recv_from into a 2 KiB buffer, send_to back, until a zero-length datagram);
+// tokio::spawn 50 clients, each with its own socket bound to 127.0.0.1:0 and connected to the
+// server, doing 2,000 round trips of a 64-byte datagram (send, recv into a 64-byte buffer,
+// check every byte); await them; then send a zero-length datagram from a fresh socket and await
+// the server. Asio: ip::udp::socket; recv_from -> async_receive_from, send_to -> async_send_to,
+// send / recv on a connected socket -> async_send / async_receive, all awaited with
+// as_tuple(use_awaitable) and checked; connect is the synchronous one (a UDP connect only sets
+// the peer address; Tokio's is async only to resolve the address). One coroutine on the pool
+// (the block_on body) binds the server socket and co_spawns the server and the 50 clients.
+// Asio has no JoinHandle to await the clients with, so the last client to finish (a shared
+// counter) sends the zero-length datagram that stops the server, from its own socket (as
+// mpsc_bounded's last producer sends the end marker); the 50 clients and the server each count
+// down, and the main thread waits for all 51 (no coroutine outlives the repetition).
+using asio::ip::udp;
+
+struct UdpEchoState {
+  std::atomic<std::size_t> client_echoes{0};
+  std::atomic<std::size_t> server_echoes{0};
+  std::atomic<std::size_t> clients_left{kUdpClients};
+  Countdown done{kUdpClients + 1};
+};
+
+udp::endpoint udp_loopback_any_port() {
+  return udp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0);
+}
+
+// The server: one socket; receives into a 2 KiB buffer and sends each datagram back to its
+// sender until a zero-length datagram arrives.
+awaitable<void> udp_echo_server(udp::socket socket, UdpEchoState* state) {
+  std::array<unsigned char, kUdpRecvBuffer> buf;
+  udp::endpoint peer;
+  std::size_t echoed = 0;
+  for (;;) {
+    auto [ec, n] =
+        co_await socket.async_receive_from(asio::buffer(buf), peer, asio::as_tuple(use_awaitable));
+    if (ec) fail("udp_echo_rr", "a server receive_from failed");
+    if (n == 0) break;
+    auto [sec, sent] = co_await socket.async_send_to(asio::buffer(buf.data(), n), peer,
+                                                     asio::as_tuple(use_awaitable));
+    if (sec || sent != n) fail("udp_echo_rr", "a server send_to failed");
+    ++echoed;
+  }
+  state->server_echoes.store(echoed, std::memory_order_relaxed);
+  state->done.count_down();
+}
+
+// One client: its own socket bound to 127.0.0.1:0 and connected to the server; 2,000 times
+// sends a 64-byte datagram and receives the echo into a 64-byte buffer, checking every byte
+// (the messages differ as in tcp_echo_rr). Loopback UDP does not drop datagrams here (at most
+// 50 are in flight against the server's receive buffer); a lost one would hang the run.
+awaitable<void> udp_echo_client(udp::endpoint server, std::size_t client, UdpEchoState* state) {
+  udp::socket socket(co_await asio::this_coro::executor, udp_loopback_any_port());
+  boost::system::error_code cec;
+  socket.connect(server, cec);
+  if (cec) fail("udp_echo_rr", "connect failed");
+  std::array<unsigned char, kUdpMessage> out;
+  std::array<unsigned char, kUdpMessage> in;
+  std::size_t echoed = 0;
+  for (std::size_t round = 0; round < kUdpRoundTrips; ++round) {
+    for (std::size_t i = 0; i < kUdpMessage; ++i)
+      out[i] = echo_byte(client, round, i);
+    auto [sec, sent] = co_await socket.async_send(asio::buffer(out), asio::as_tuple(use_awaitable));
+    if (sec || sent != kUdpMessage) fail("udp_echo_rr", "a client send failed");
+    auto [rec, got] =
+        co_await socket.async_receive(asio::buffer(in), asio::as_tuple(use_awaitable));
+    if (rec) fail("udp_echo_rr", "a client receive failed");
+    if (got != kUdpMessage || std::memcmp(in.data(), out.data(), kUdpMessage) != 0)
+      fail("udp_echo_rr", "the echoed datagram differs from the one sent");
+    ++echoed;
+  }
+  state->client_echoes.fetch_add(echoed, std::memory_order_relaxed);
+  if (state->clients_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    // The last client done stops the server.
+    auto [sec, sent] =
+        co_await socket.async_send(asio::buffer(out.data(), 0), asio::as_tuple(use_awaitable));
+    if (sec) fail("udp_echo_rr", "sending the stop datagram failed");
+  }
+  state->done.count_down();
+}
+
+awaitable<void> udp_echo_rr_body(UdpEchoState* state) {
+  auto ex = co_await asio::this_coro::executor;
+  udp::socket socket(ex, udp_loopback_any_port());
+  const udp::endpoint server = socket.local_endpoint();
+  asio::co_spawn(ex, udp_echo_server(std::move(socket), state), asio::detached);
+  for (std::size_t c = 0; c < kUdpClients; ++c)
+    asio::co_spawn(ex, udp_echo_client(server, c, state), asio::detached);
+}
+
+void udp_echo_rr(Runtime& rt) {
+  UdpEchoState state;
+  asio::co_spawn(rt.context(), udp_echo_rr_body(&state), asio::detached);
+  state.done.wait();
+  const std::size_t client_echoes = state.client_echoes.load();
+  if (client_echoes != kUdpClients * kUdpRoundTrips || state.server_echoes.load() != client_echoes)
+    fail("udp_echo_rr", "wrong number of round trips");
+}
+
 struct Workload {
   std::string_view name;
   int reps;
   std::uint64_t ops;
-  void (*run)(Runtime&);
+  void (*run)(Runtime&);  // one repetition on the shared Runtime; value: ns per op
+  // Or, where set (run is null): one run in a fresh process, returning its value; no warm-up.
+  double (*fresh_run)() = nullptr;
 };
 
 constexpr Workload kWorkloads[] = {
@@ -621,8 +930,11 @@ constexpr Workload kWorkloads[] = {
     {"mutex_contended", 11, kMutexTasks* kMutexLocks, mutex_contended},
     {"timer_cancel", 11, kTimerCancelOps, timer_cancel},
     {"sleep_many", 11, kSleepTasks, sleep_many},
+    {"blocking_many", 11, kBlockingTasks* kBlockingJobs, blocking_many},
+    {"idle_task_bytes", 3, kIdleTasks, nullptr, idle_task_bytes_run},
     {"tcp_echo_rr", 5, kEchoClients* kEchoRoundTrips, tcp_echo_rr},
     {"tcp_stream_bulk", 5, kBulkChunks, tcp_stream_bulk},
+    {"udp_echo_rr", 5, kUdpClients* kUdpRoundTrips, udp_echo_rr},
 };
 
 // ns per op of one repetition.
@@ -657,6 +969,15 @@ unsigned worker_count() {
 int main(int argc, char** argv) {
   std::string_view prefix = argc > 1 ? argv[1] : "";
   unsigned threads = worker_count();
+  if (prefix == kIdleTaskBytesChild) {
+    double bytes = 0;
+    {
+      Runtime rt(threads);
+      bytes = idle_task_bytes_child(rt);
+    }
+    std::printf("%.1f\n", bytes);
+    return 0;
+  }
   std::fprintf(stderr, "asio_peer: Boost %d.%d.%d, one io_context run by %u threads\n",
                BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, threads);
   Runtime rt(threads);
@@ -665,14 +986,25 @@ int main(int argc, char** argv) {
   for (const Workload& w : kWorkloads) {
     if (!w.name.starts_with(prefix)) continue;
     ++selected;
-    std::fprintf(stderr, "asio_peer: %.*s (1 warm-up + %d reps x %llu ops)\n",
-                 static_cast<int>(w.name.size()), w.name.data(), w.reps,
-                 static_cast<unsigned long long>(w.ops));
-    measure(rt, w);  // warm-up, discarded
     std::vector<double> samples;
     samples.reserve(w.reps);
-    for (int i = 0; i < w.reps; ++i)
-      samples.push_back(measure(rt, w));
+    if (w.fresh_run != nullptr) {
+      std::fprintf(stderr, "asio_peer: %.*s (%d runs in fresh processes x %llu tasks)\n",
+                   static_cast<int>(w.name.size()), w.name.data(), w.reps,
+                   static_cast<unsigned long long>(w.ops));
+      for (int i = 0; i < w.reps; ++i) {
+        samples.push_back(w.fresh_run());
+        std::fprintf(stderr, "asio_peer: %.*s: %.1f\n", static_cast<int>(w.name.size()),
+                     w.name.data(), samples.back());
+      }
+    } else {
+      std::fprintf(stderr, "asio_peer: %.*s (1 warm-up + %d reps x %llu ops)\n",
+                   static_cast<int>(w.name.size()), w.name.data(), w.reps,
+                   static_cast<unsigned long long>(w.ops));
+      measure(rt, w);  // warm-up, discarded
+      for (int i = 0; i < w.reps; ++i)
+        samples.push_back(measure(rt, w));
+    }
     std::printf("%.*s %.1f\n", static_cast<int>(w.name.size()), w.name.data(), median(samples));
     std::fflush(stdout);
   }

@@ -1,16 +1,21 @@
 //! Tokio peer of the tokio-cpp bench suite.
 //!
-//! Runs the workloads of BENCH.md on Tokio's multi-thread runtime and prints, for each selected
-//! workload, one line `NAME MEDIAN_NS_PER_OP` to stdout (progress goes to stderr).
+//! Runs the workloads of bench/README.md on Tokio's multi-thread runtime and prints, for each
+//! selected workload, one line `NAME MEDIAN_NS_PER_OP` to stdout (`idle_task_bytes`: bytes per
+//! task, not ns); progress goes to stderr.
 //!
 //! Usage: tokio-peer [PREFIX]      (only workloads whose name starts with PREFIX)
 //! Env:   TOKIO_BENCH_WORKERS=N    (worker threads; default: Tokio's default, one per CPU)
+//!
+//! `tokio-peer --idle-task-bytes-child` (internal) is one run of idle_task_bytes in a fresh
+//! process: it prints only the bytes per task on stdout.
 //!
 //! Must keep compiling with rustc 1.63 (Debian bookworm's toolchain): no let-else, no
 //! `OnceLock`, no std APIs newer than 1.63.
 //!
 //! To add a workload: write `fn name(rt: &Runtime)` that performs exactly one repetition and
-//! returns once it is complete, then add a row to `WORKLOADS`.
+//! returns once it is complete, then add a row to `WORKLOADS` (idle_task_bytes is measured in
+//! fresh processes instead, see `Measure`).
 
 use std::env;
 use std::process;
@@ -20,15 +25,26 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::runtime::{Builder, Runtime};
 
-/// One benchmark: `run` performs one repetition of `ops` operations.
+/// How a workload is measured.
+enum Measure {
+    /// `run` performs one repetition of `ops` operations on the shared runtime; the value is ns
+    /// per op (one warm-up repetition is discarded first).
+    NsPerOp(fn(&Runtime)),
+    /// Each repetition calls `run`, which re-executes this program (e.g. with
+    /// `--idle-task-bytes-child`) and returns the one value the child printed; the child builds
+    /// its own runtime. No warm-up (every run is a fresh process).
+    FreshProcess(fn() -> f64),
+}
+
+/// One benchmark: `reps` repetitions of `ops` operations, measured as `measure` says.
 struct Workload {
     name: &'static str,
     reps: usize,
     ops: u64,
-    run: fn(&Runtime),
+    measure: Measure,
 }
 
 const SPAWN_MANY: usize = 10_000;
@@ -41,6 +57,9 @@ const MPSC_SENDS: usize = 10_000;
 const MPSC_CAPACITY: usize = 1_024;
 const TIMER_CANCEL_OPS: usize = 100_000;
 const SLEEP_TASKS: usize = 10_000;
+const BLOCKING_TASKS: usize = 100;
+const BLOCKING_JOBS: usize = 100;
+const IDLE_TASKS: usize = 1_000_000;
 const MUTEX_TASKS: usize = 100;
 const MUTEX_LOCKS: usize = 1_000;
 const ECHO_CLIENTS: usize = 50;
@@ -49,79 +68,104 @@ const ECHO_MESSAGE: usize = 64;
 const ECHO_READ_BUFFER: usize = 4 * 1024;
 const BULK_CHUNKS: usize = 4_096;
 const BULK_CHUNK: usize = 64 * 1024;
+const UDP_CLIENTS: usize = 50;
+const UDP_ROUND_TRIPS: usize = 2_000;
+const UDP_MESSAGE: usize = 64;
+const UDP_RECV_BUFFER: usize = 2 * 1024;
+
+/// The hidden argument that makes this program one run of idle_task_bytes.
+const IDLE_TASK_BYTES_CHILD: &str = "--idle-task-bytes-child";
 
 const WORKLOADS: &[Workload] = &[
     Workload {
         name: "spawn_many_local",
         reps: 21,
         ops: SPAWN_MANY as u64,
-        run: spawn_many_local,
+        measure: Measure::NsPerOp(spawn_many_local),
     },
     Workload {
         name: "spawn_many_remote",
         reps: 21,
         ops: SPAWN_MANY as u64,
-        run: spawn_many_remote,
+        measure: Measure::NsPerOp(spawn_many_remote),
     },
     Workload {
         name: "yield_many",
         reps: 11,
         ops: (YIELD_TASKS * YIELD_COUNT) as u64,
-        run: yield_many,
+        measure: Measure::NsPerOp(yield_many),
     },
     Workload {
         name: "ping_pong",
         reps: 21,
         ops: PING_PONGS as u64,
-        run: ping_pong,
+        measure: Measure::NsPerOp(ping_pong),
     },
     Workload {
         name: "chained_spawn",
         reps: 21,
         ops: CHAIN_LEN as u64,
-        run: chained_spawn,
+        measure: Measure::NsPerOp(chained_spawn),
     },
     Workload {
         name: "mpsc_bounded",
         reps: 11,
         ops: (MPSC_PRODUCERS * MPSC_SENDS) as u64,
-        run: mpsc_bounded,
+        measure: Measure::NsPerOp(mpsc_bounded),
     },
     Workload {
         name: "mpsc_unbounded",
         reps: 11,
         ops: (MPSC_PRODUCERS * MPSC_SENDS) as u64,
-        run: mpsc_unbounded,
+        measure: Measure::NsPerOp(mpsc_unbounded),
     },
     Workload {
         name: "mutex_contended",
         reps: 11,
         ops: (MUTEX_TASKS * MUTEX_LOCKS) as u64,
-        run: mutex_contended,
+        measure: Measure::NsPerOp(mutex_contended),
     },
     Workload {
         name: "timer_cancel",
         reps: 11,
         ops: TIMER_CANCEL_OPS as u64,
-        run: timer_cancel,
+        measure: Measure::NsPerOp(timer_cancel),
     },
     Workload {
         name: "sleep_many",
         reps: 11,
         ops: SLEEP_TASKS as u64,
-        run: sleep_many,
+        measure: Measure::NsPerOp(sleep_many),
+    },
+    Workload {
+        name: "blocking_many",
+        reps: 11,
+        ops: (BLOCKING_TASKS * BLOCKING_JOBS) as u64,
+        measure: Measure::NsPerOp(blocking_many),
+    },
+    Workload {
+        name: "idle_task_bytes",
+        reps: 3,
+        ops: IDLE_TASKS as u64,
+        measure: Measure::FreshProcess(idle_task_bytes_run),
     },
     Workload {
         name: "tcp_echo_rr",
         reps: 5,
         ops: (ECHO_CLIENTS * ECHO_ROUND_TRIPS) as u64,
-        run: tcp_echo_rr,
+        measure: Measure::NsPerOp(tcp_echo_rr),
     },
     Workload {
         name: "tcp_stream_bulk",
         reps: 5,
         ops: BULK_CHUNKS as u64,
-        run: tcp_stream_bulk,
+        measure: Measure::NsPerOp(tcp_stream_bulk),
+    },
+    Workload {
+        name: "udp_echo_rr",
+        reps: 5,
+        ops: (UDP_CLIENTS * UDP_ROUND_TRIPS) as u64,
+        measure: Measure::NsPerOp(udp_echo_rr),
     },
 ];
 
@@ -372,6 +416,123 @@ fn sleep_many(rt: &Runtime) {
     );
 }
 
+/// Inside block_on, spawn 100 tasks; each awaits, one after another, 100
+/// `tokio::task::spawn_blocking` jobs that return their index (0..99) and sums them; await every
+/// JoinHandle and check the total (100 * 4,950); ns per job. The jobs run on Tokio's blocking
+/// pool (default limit 512 threads, spawned on demand and kept alive 10 s when idle, so after
+/// the warm-up the pool is already populated).
+fn blocking_many(rt: &Runtime) {
+    let sum = rt.block_on(async {
+        let handles: Vec<_> = (0..BLOCKING_TASKS)
+            .map(|_| {
+                tokio::spawn(async {
+                    let mut sum = 0usize;
+                    for i in 0..BLOCKING_JOBS {
+                        sum += tokio::task::spawn_blocking(move || i)
+                            .await
+                            .expect("blocking_many: a blocking job failed");
+                    }
+                    sum
+                })
+            })
+            .collect();
+        let mut sum = 0usize;
+        for handle in handles {
+            sum += handle.await.expect("blocking_many: a task failed");
+        }
+        sum
+    });
+    assert_eq!(
+        sum,
+        BLOCKING_TASKS * (BLOCKING_JOBS * (BLOCKING_JOBS - 1) / 2),
+        "blocking_many: wrong sum of the blocking jobs' results"
+    );
+}
+
+/// Resident set size of this process in bytes: resident pages (the second field of
+/// /proc/self/statm) times the page size.
+fn resident_bytes() -> u64 {
+    let statm =
+        std::fs::read_to_string("/proc/self/statm").expect("idle_task_bytes: cannot read statm");
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|f| f.parse().ok())
+        .expect("idle_task_bytes: malformed /proc/self/statm");
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { sysconf(SC_PAGESIZE) };
+    assert!(page > 0, "idle_task_bytes: sysconf(_SC_PAGESIZE) failed");
+    pages * page as u64
+}
+
+// libc's sysconf, declared here (no libc crate in the dependencies); _SC_PAGESIZE is 30 on Linux.
+extern "C" {
+    fn sysconf(name: i32) -> i64;
+}
+const SC_PAGESIZE: i32 = 30;
+
+/// idle_task_bytes, one run (in the child process, on its own freshly built runtime): RSS
+/// before; inside block_on, spawn 1,000,000 tasks that each increment a shared counter and then
+/// await a tokio::sync::oneshot receiver (the 1,000,000 senders kept in a Vec reserved up
+/// front); yield until the counter reaches 1,000,000 (every task has started waiting), read RSS
+/// again; then send on every sender and wait until every task has finished (a countdown).
+/// Returns the RSS growth per task in bytes (the senders' Vec, 8 bytes per task, is counted:
+/// keeping the senders is part of the workload).
+fn idle_task_bytes_child(rt: &Runtime) -> f64 {
+    let before = resident_bytes();
+    let after = rt.block_on(async {
+        let waiting = Arc::new(AtomicUsize::new(0));
+        let finished = Arc::new(AtomicUsize::new(0));
+        let mut senders = Vec::with_capacity(IDLE_TASKS);
+        for _ in 0..IDLE_TASKS {
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            senders.push(tx);
+            let waiting = waiting.clone();
+            let finished = finished.clone();
+            tokio::spawn(async move {
+                waiting.fetch_add(1, Ordering::AcqRel);
+                rx.await.expect("idle_task_bytes: a sender was dropped");
+                finished.fetch_add(1, Ordering::AcqRel);
+            });
+        }
+        while waiting.load(Ordering::Acquire) < IDLE_TASKS {
+            tokio::task::yield_now().await;
+        }
+        let after = resident_bytes();
+        for tx in senders {
+            tx.send(())
+                .expect("idle_task_bytes: a receiver was dropped");
+        }
+        while finished.load(Ordering::Acquire) < IDLE_TASKS {
+            tokio::task::yield_now().await;
+        }
+        after
+    });
+    (after as f64 - before as f64) / IDLE_TASKS as f64
+}
+
+/// idle_task_bytes, one repetition in the parent: re-executes this program with
+/// `--idle-task-bytes-child` (same environment, so the same TOKIO_BENCH_WORKERS) and parses the
+/// one value it prints.
+fn idle_task_bytes_run() -> f64 {
+    let exe = env::current_exe().expect("idle_task_bytes: current_exe failed");
+    let output = process::Command::new(exe)
+        .arg(IDLE_TASK_BYTES_CHILD)
+        .stdin(process::Stdio::null())
+        .stderr(process::Stdio::inherit())
+        .output()
+        .expect("idle_task_bytes: cannot run the child process");
+    assert!(
+        output.status.success(),
+        "idle_task_bytes: the child process failed: {}",
+        output.status
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("idle_task_bytes: the child printed {:?}", text))
+}
+
 // Both TCP workloads set up their listener and server task once per repetition (inside the
 // timed repetition: a bind and 50 or 1 connects are negligible next to the 100,000 round trips
 // or 256 MiB streamed); the repetition ends when every client and every server task is done.
@@ -408,10 +569,7 @@ async fn echo_connection(mut stream: TcpStream) {
 async fn echo_server(listener: TcpListener) {
     let mut connections = Vec::with_capacity(ECHO_CLIENTS);
     for _ in 0..ECHO_CLIENTS {
-        let (stream, _) = listener
-            .accept()
-            .await
-            .expect("tcp_echo_rr: accept failed");
+        let (stream, _) = listener.accept().await.expect("tcp_echo_rr: accept failed");
         connections.push(tokio::spawn(echo_connection(stream)));
     }
     for connection in connections {
@@ -537,11 +695,108 @@ fn tcp_stream_bulk(rt: &Runtime) {
     );
 }
 
+/// udp_echo_rr, the server: one socket; `recv_from` into a 2 KiB buffer and `send_to` the
+/// datagram back to its sender, until a zero-length datagram arrives (sent by the body once every
+/// client is done). Returns the number of datagrams echoed.
+async fn udp_echo_server(socket: UdpSocket) -> usize {
+    let mut buf = [0u8; UDP_RECV_BUFFER];
+    let mut echoed = 0usize;
+    loop {
+        let (n, peer) = socket
+            .recv_from(&mut buf)
+            .await
+            .expect("udp_echo_rr: a server recv_from failed");
+        if n == 0 {
+            break;
+        }
+        let sent = socket
+            .send_to(&buf[..n], peer)
+            .await
+            .expect("udp_echo_rr: a server send_to failed");
+        assert_eq!(sent, n, "udp_echo_rr: the server sent a short datagram");
+        echoed += 1;
+    }
+    echoed
+}
+
+/// One client: its own socket bound to 127.0.0.1:0 and connected to the server; 2,000 times
+/// sends a 64-byte datagram and receives the echo into a 64-byte buffer, checking every byte
+/// (the messages differ as in tcp_echo_rr). Loopback UDP does not drop datagrams here (at most
+/// 50 are in flight against the server's receive buffer); a lost one would hang the run.
+async fn udp_echo_client(server: std::net::SocketAddr, client: usize) -> usize {
+    let socket = UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("udp_echo_rr: a client bind failed");
+    socket
+        .connect(server)
+        .await
+        .expect("udp_echo_rr: connect failed");
+    let mut out = [0u8; UDP_MESSAGE];
+    let mut input = [0u8; UDP_MESSAGE];
+    let mut echoed = 0usize;
+    for round in 0..UDP_ROUND_TRIPS {
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = echo_byte(client, round, i);
+        }
+        let sent = socket
+            .send(&out)
+            .await
+            .expect("udp_echo_rr: a client send failed");
+        assert_eq!(
+            sent, UDP_MESSAGE,
+            "udp_echo_rr: a client sent a short datagram"
+        );
+        let n = socket
+            .recv(&mut input)
+            .await
+            .expect("udp_echo_rr: a client recv failed");
+        assert!(
+            n == UDP_MESSAGE && input == out,
+            "udp_echo_rr: the echoed datagram differs from the one sent"
+        );
+        echoed += 1;
+    }
+    echoed
+}
+
+/// Inside block_on, bind the server socket on 127.0.0.1:0 and spawn the server, spawn 50
+/// clients doing 2,000 round trips each and await them; then stop the server with a zero-length
+/// datagram and await it (no task outlives the repetition); ns per round trip.
+fn udp_echo_rr(rt: &Runtime) {
+    let (client_echoes, server_echoes) = rt.block_on(async {
+        let socket = UdpSocket::bind("127.0.0.1:0")
+            .await
+            .expect("udp_echo_rr: the server bind failed");
+        let addr = socket.local_addr().expect("udp_echo_rr: local_addr failed");
+        let server = tokio::spawn(udp_echo_server(socket));
+        let clients: Vec<_> = (0..UDP_CLIENTS)
+            .map(|c| tokio::spawn(udp_echo_client(addr, c)))
+            .collect();
+        let mut client_echoes = 0usize;
+        for client in clients {
+            client_echoes += client.await.expect("udp_echo_rr: a client failed");
+        }
+        let stopper = UdpSocket::bind("127.0.0.1:0")
+            .await
+            .expect("udp_echo_rr: the stopper's bind failed");
+        stopper
+            .send_to(&[], addr)
+            .await
+            .expect("udp_echo_rr: sending the stop datagram failed");
+        let server_echoes = server.await.expect("udp_echo_rr: the server failed");
+        (client_echoes, server_echoes)
+    });
+    assert!(
+        client_echoes == UDP_CLIENTS * UDP_ROUND_TRIPS && server_echoes == client_echoes,
+        "udp_echo_rr: wrong number of round trips"
+    );
+}
+
 /// ns per op of one repetition.
-fn measure(rt: &Runtime, w: &Workload) -> f64 {
+fn measure(rt: &Runtime, run: fn(&Runtime), ops: u64) -> f64 {
     let start = Instant::now();
-    (w.run)(rt);
-    start.elapsed().as_nanos() as f64 / w.ops as f64
+    run(rt);
+    start.elapsed().as_nanos() as f64 / ops as f64
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -571,15 +826,26 @@ fn workers_from_env() -> Option<usize> {
     }
 }
 
-fn main() {
-    let prefix = env::args().nth(1).unwrap_or_default();
-
+/// The runtime under test: multi-thread, I/O and time enabled, TOKIO_BENCH_WORKERS workers.
+fn build_runtime() -> Runtime {
     let mut builder = Builder::new_multi_thread();
     builder.enable_all();
     if let Some(n) = workers_from_env() {
         builder.worker_threads(n);
     }
-    let rt = builder.build().expect("failed to build the Tokio runtime");
+    builder.build().expect("failed to build the Tokio runtime")
+}
+
+fn main() {
+    let prefix = env::args().nth(1).unwrap_or_default();
+
+    if prefix == IDLE_TASK_BYTES_CHILD {
+        let rt = build_runtime();
+        println!("{:.1}", idle_task_bytes_child(&rt));
+        return;
+    }
+
+    let rt = build_runtime();
     match workers_from_env() {
         Some(n) => eprintln!("tokio-peer: tokio 1.x multi-thread runtime, {} workers", n),
         None => eprintln!("tokio-peer: tokio 1.x multi-thread runtime, default workers"),
@@ -591,12 +857,29 @@ fn main() {
         .filter(|w| w.name.starts_with(prefix.as_str()))
     {
         selected += 1;
-        eprintln!(
-            "tokio-peer: {} (1 warm-up + {} reps x {} ops)",
-            w.name, w.reps, w.ops
-        );
-        measure(&rt, w); // warm-up, discarded
-        let samples: Vec<f64> = (0..w.reps).map(|_| measure(&rt, w)).collect();
+        let samples: Vec<f64> = match w.measure {
+            Measure::NsPerOp(run) => {
+                eprintln!(
+                    "tokio-peer: {} (1 warm-up + {} reps x {} ops)",
+                    w.name, w.reps, w.ops
+                );
+                measure(&rt, run, w.ops); // warm-up, discarded
+                (0..w.reps).map(|_| measure(&rt, run, w.ops)).collect()
+            }
+            Measure::FreshProcess(run) => {
+                eprintln!(
+                    "tokio-peer: {} ({} runs in fresh processes x {} tasks)",
+                    w.name, w.reps, w.ops
+                );
+                (0..w.reps)
+                    .map(|_| {
+                        let v = run();
+                        eprintln!("tokio-peer: {}: {:.1}", w.name, v);
+                        v
+                    })
+                    .collect()
+            }
+        };
         println!("{} {:.1}", w.name, median(samples));
     }
     if selected == 0 {
