@@ -13,7 +13,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -21,6 +20,7 @@
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/spin_mutex.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -41,7 +41,7 @@ class BatchSemaphore {
     // Every permit assigned (and the waiter unlinked). Set last, with release, by the thread
     // that completes the waiter, which touches the waiter no more afterwards: the awaiting
     // task may read it without the lock (acquire) and then destroy the waiter at once.
-    std::atomic<bool> done{false};
+    seam::atomic<bool> done{false};
   };
   enum class TryAcquire { Ok, NoPermits, Closed };
   enum class Poll { Ready, Pending, Closed };
@@ -81,11 +81,11 @@ class BatchSemaphore {
   static std::vector<Waker>& wake_list() noexcept;
 
   SpinMutex mutex_;
-  std::atomic<std::size_t> permits_;
-  std::atomic<bool> closed_{false};
+  seam::atomic<std::size_t> permits_;
+  seam::atomic<bool> closed_{false};
   // True while the queue is non-empty (written under mutex_). release() reads it without the
   // lock to skip the mutex when nobody waits; see release() for the handshake.
-  std::atomic<bool> has_waiters_{false};
+  seam::atomic<bool> has_waiters_{false};
   Waiter* head_ = nullptr;
   Waiter* tail_ = nullptr;
 };

@@ -20,6 +20,7 @@
 #include <exception>
 
 #include "tokio/detail/context.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -66,7 +67,7 @@ class Scheduler {
   // One unit for the owner, one per bound task, plus the units cached by driving threads.
   // Increments are relaxed (a unit can only be taken from a live scheduler); decrements are
   // acq_rel, so that the thread that destroys it sees every other thread's last use.
-  alignas(64) std::atomic<std::int64_t> units_{1};
+  alignas(64) seam::atomic<std::int64_t> units_{1};
 };
 
 /// Makes `scheduler` this thread's unit cache (releasing any other cache first); see Scheduler.
@@ -95,7 +96,7 @@ inline constexpr std::uint64_t REF_SHIFT = 6;
 }  // namespace state
 
 struct Header {
-  std::atomic<std::uint64_t> state;
+  seam::atomic<std::uint64_t> state;
   const TaskVTable* vtable;
   Scheduler* scheduler = nullptr;
   Header* queue_next = nullptr;  // owned by whoever holds the task's notification

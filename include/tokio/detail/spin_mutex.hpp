@@ -12,7 +12,8 @@
 #pragma once
 
 #include <atomic>
-#include <thread>
+
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -29,9 +30,9 @@ class SpinMutex {
       if (!locked_.exchange(true, std::memory_order_acquire)) return;
       while (locked_.load(std::memory_order_relaxed)) {
         if (++spins < kSpinsBeforeYield) {
-          cpu_relax();
+          seam::spin_loop_hint();
         } else {
-          std::this_thread::yield();
+          seam::yield_thread();
         }
       }
     }
@@ -44,14 +45,7 @@ class SpinMutex {
 
  private:
   static constexpr unsigned kSpinsBeforeYield = 64;
-  static void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-  }
-  std::atomic<bool> locked_{false};
+  seam::atomic<bool> locked_{false};
 };
 
 }  // namespace tokio::detail

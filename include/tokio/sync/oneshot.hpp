@@ -46,6 +46,7 @@
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/frame_alloc.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
 #include "tokio/task/task.hpp"
@@ -62,7 +63,7 @@ inline constexpr std::uint32_t kRxRef = 64;
 
 template <class T>
 struct Block {
-  std::atomic<std::uint32_t> state{kTxRef | kRxRef};
+  seam::atomic<std::uint32_t> state{kTxRef | kRxRef};
   Waker rx_waker;  // rule 2
   Waker tx_waker;  // rule 3
   alignas(T) unsigned char storage[sizeof(T)];

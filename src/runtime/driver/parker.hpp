@@ -11,11 +11,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 
 #include "runtime/driver/driver.hpp"
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -33,9 +32,9 @@ class Parker {
   void park_condvar(std::optional<std::chrono::nanoseconds> timeout) noexcept;
   void park_driver(std::optional<std::chrono::nanoseconds> timeout) noexcept;
 
-  std::atomic<int> state_{EMPTY};
-  std::mutex mutex_;
-  std::condition_variable condvar_;
+  seam::atomic<int> state_{EMPTY};
+  seam::mutex mutex_;
+  seam::condition_variable condvar_;
   Driver* driver_;
 };
 

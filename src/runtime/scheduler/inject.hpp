@@ -12,9 +12,9 @@
 
 #include <atomic>
 #include <cstddef>
-#include <mutex>
 
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -40,16 +40,16 @@ class Inject {
   std::size_t len() const noexcept { return len_.load(std::memory_order_acquire); }
 
  private:
-  static std::atomic_ref<Header*> next_of(Header* node) noexcept {
-    return std::atomic_ref<Header*>(node->queue_next);
+  static seam::atomic_ref<Header*> next_of(Header* node) noexcept {
+    return seam::atomic_ref<Header*>(node->queue_next);
   }
   void link(Header* first, Header* last) noexcept;
   Header* pop_locked() noexcept;
 
-  alignas(64) std::atomic<Header*> tail_;
-  alignas(64) std::atomic<std::size_t> len_{0};
-  std::atomic<bool> closed_{false};
-  alignas(64) std::mutex pop_mutex_;
+  alignas(64) seam::atomic<Header*> tail_;
+  alignas(64) seam::atomic<std::size_t> len_{0};
+  seam::atomic<bool> closed_{false};
+  alignas(64) seam::mutex pop_mutex_;
   Header* head_;  // guarded by pop_mutex_
   Header stub_;
 };

@@ -18,7 +18,9 @@ Header::Header(const TaskVTable* vt, std::uint64_t initial_state) noexcept
 std::uint64_t next_task_id() noexcept {
   // Each thread takes ids from the shared counter a block at a time, so spawning makes no
   // shared atomic operation but once per kBlock tasks. Ids stay unique (they are all that is
-  // promised), not ordered. Relaxed: the counter orders nothing else.
+  // promised), not ordered. Relaxed: the counter orders nothing else. A plain std::atomic, not
+  // the sync seam's: it synchronises nothing, so the model checker need not schedule around it
+  // (and a thread-local refill would make its schedules differ from one iteration to the next).
   constexpr std::uint64_t kBlock = 256;
   struct alignas(64) Counter {  // a cache line of its own: every thread's refill hits it
     std::atomic<std::uint64_t> value{1};

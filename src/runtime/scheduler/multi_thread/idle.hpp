@@ -11,9 +11,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <vector>
+
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -40,8 +41,8 @@ class Idle {
   static constexpr std::uint32_t kSearchMask = kUnparkedOne - 1;
   bool notify_should_wakeup() const noexcept;
 
-  std::atomic<std::uint32_t> state_;
-  std::mutex mutex_;
+  seam::atomic<std::uint32_t> state_;
+  seam::mutex mutex_;
   std::vector<std::size_t> sleepers_;
   std::size_t num_workers_;
 };

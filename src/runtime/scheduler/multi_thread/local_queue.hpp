@@ -21,6 +21,7 @@
 
 #include "runtime/scheduler/inject.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -159,9 +160,9 @@ class LocalQueue {
     }
   }
 
-  alignas(64) std::atomic<std::uint64_t> head_{0};
-  alignas(64) std::atomic<std::uint32_t> tail_{0};
-  alignas(64) std::atomic<Header*> buffer_[Capacity] = {};
+  alignas(64) seam::atomic<std::uint64_t> head_{0};
+  alignas(64) seam::atomic<std::uint32_t> tail_{0};
+  alignas(64) seam::atomic<Header*> buffer_[Capacity] = {};
 };
 
 }  // namespace tokio::detail

@@ -1,0 +1,12 @@
+# Fails when model_tests registers a scenario that tests/model/CMakeLists.txt does not run.
+cmake_policy(SET CMP0057 NEW)
+execute_process(COMMAND ${BINARY} --list OUTPUT_VARIABLE listed RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "model_tests --list failed (${rc})")
+endif()
+string(REPLACE "\n" ";" listed "${listed}")
+foreach(name ${listed})
+  if(name AND NOT name IN_LIST EXPECTED)
+    message(FATAL_ERROR "scenario ${name} is registered but not in MODEL_SCENARIOS")
+  endif()
+endforeach()
