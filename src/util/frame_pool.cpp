@@ -1,6 +1,9 @@
 // Per-thread size-class free lists for coroutine frames and task cells (see frame_alloc.hpp).
 //
-// Classes are multiples of 64 bytes up to 4 KiB; larger blocks go straight to operator new.
+// Classes are multiples of 16 bytes (malloc's own granule) up to 4 KiB; larger blocks go
+// straight to operator new. A finer granule than the frames' 64 keeps an idle task's cell and
+// frames at their own size: with 64-byte classes a 144-byte cell took 192 (an idle task cost
+// 448 bytes in all; 368 with 16-byte classes, see bench/README.md's idle_task_bytes).
 // Each thread owns its free lists outright (no atomics, no locks on the common path). With work
 // stealing a frame is often freed on another thread than the one that allocated it, so blocks
 // drift from spawning threads to running threads. To keep steady-state spawning free of malloc
@@ -30,8 +33,8 @@ namespace tokio::detail {
 #if TOKIO_FRAME_POOL
 namespace {
 
-constexpr std::size_t kGranule = 64;
-constexpr std::size_t kClasses = 64;  // up to 4 KiB
+constexpr std::size_t kGranule = 16;
+constexpr std::size_t kClasses = 256;  // up to 4 KiB
 constexpr std::uint32_t kBatch = 64;
 constexpr std::uint32_t kMaxCached = 4 * kBatch;
 constexpr std::uint32_t kMaxDepotBatches = 256;
