@@ -25,30 +25,20 @@ BatchSemaphore::TryAcquire BatchSemaphore::try_acquire(std::size_t n) noexcept {
 }
 
 void BatchSemaphore::unlink_locked(Waiter& w) noexcept {
-  if (w.prev) {
-    w.prev->next = w.next;
-  } else {
-    head_ = w.next;
-  }
-  if (w.next) {
-    w.next->prev = w.prev;
-  } else {
-    tail_ = w.prev;
-  }
-  w.prev = w.next = nullptr;
-  w.queued = false;
-  if (!head_) has_waiters_.store(false, std::memory_order_relaxed);  // stale true is harmless
+  queue_.remove(w);
+  if (queue_.empty())
+    has_waiters_.store(false, std::memory_order_relaxed);  // stale true is harmless
 }
 
 void BatchSemaphore::drain_pool_locked(std::vector<Waker>& wake) noexcept {
-  if (!head_) return;
+  if (queue_.empty()) return;
   if (const auto pooled = permits_.exchange(0, std::memory_order_seq_cst))
     release_locked(pooled, wake);
 }
 
 void BatchSemaphore::release_locked(std::size_t n, std::vector<Waker>& wake) noexcept {
-  while (n > 0 && head_) {
-    Waiter& w = *head_;
+  while (n > 0 && !queue_.empty()) {
+    Waiter& w = *queue_.front();
     const std::size_t give = std::min(n, w.needed);
     w.needed -= give;
     n -= give;
@@ -93,7 +83,7 @@ void BatchSemaphore::close() noexcept {
   {
     std::lock_guard lock(mutex_);
     closed_.store(true, std::memory_order_release);
-    while (Waiter* w = head_) {
+    while (Waiter* w = queue_.front()) {
       unlink_locked(*w);
       w->closed_out = true;
       wake.push_back(std::move(w->waker));
@@ -113,13 +103,13 @@ BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Head
     std::lock_guard lock(mutex_);
     if (w.done.load(std::memory_order_relaxed)) return Poll::Ready;
     if (closed_.load(std::memory_order_relaxed)) {
-      if (w.queued) {
+      if (w.is_linked()) {
         unlink_locked(w);
         w.closed_out = true;
       }
       return Poll::Closed;
     }
-    if (w.queued) {
+    if (w.is_linked()) {
       if (w.waker_task != task) {  // awaited by another task now
         w.waker = task_waker(task);
         w.waker_task = task;
@@ -128,7 +118,7 @@ BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Head
     }
     // First poll. Fair: permits go to the queue first, so only take them if nobody waits.
     std::size_t taken = 0;
-    if (!head_) {
+    if (queue_.empty()) {
       auto cur = permits_.load(std::memory_order_acquire);
       for (;;) {
         taken = std::min(cur, n);
@@ -142,15 +132,7 @@ BatchSemaphore::Poll BatchSemaphore::poll_acquire(Waiter& w, std::size_t n, Head
       }
     }
     w.needed = n - taken;
-    w.prev = tail_;
-    w.next = nullptr;
-    if (tail_) {
-      tail_->next = &w;
-    } else {
-      head_ = &w;
-    }
-    tail_ = &w;
-    w.queued = true;
+    queue_.push_back(w);
     // The other half of release()'s handshake: announce the waiter, then take whatever a
     // lock-free release put in the pool meanwhile (this may complete `w` itself).
     has_waiters_.store(true, std::memory_order_seq_cst);
@@ -173,7 +155,7 @@ std::size_t BatchSemaphore::cancel(Waiter& w, std::size_t n) noexcept {
   std::size_t assigned = 0;
   {
     std::lock_guard lock(mutex_);
-    if (w.queued) {
+    if (w.is_linked()) {
       unlink_locked(w);
       assigned = n - w.needed;
     } else if (w.done.load(std::memory_order_acquire)) {

@@ -13,52 +13,29 @@ Notified::~Notified() {
   bool forward = false;
   {
     std::lock_guard lock(notify_.mutex_);
-    if (queued_) notify_.unlink_locked(*this);
+    if (is_linked()) notify_.waiters_.remove(*this);
     forward = notified_one_ && !consumed_;
   }
   // Chosen by notify_one but never completed: pass the notification on.
   if (forward) notify_.notify_one();
 }
 
-void Notify::unlink_locked(Notified& w) noexcept {
-  if (w.prev_) {
-    w.prev_->next_ = w.next_;
-  } else {
-    head_ = w.next_;
-  }
-  if (w.next_) {
-    w.next_->prev_ = w.prev_;
-  } else {
-    tail_ = w.prev_;
-  }
-  w.prev_ = w.next_ = nullptr;
-  w.queued_ = false;
-}
-
 bool Notified::poll(detail::Header* task) {
   std::lock_guard lock(notify_.mutex_);
   if (done_) return true;
   if (notify_.generation_.load(std::memory_order_relaxed) != generation_) {
-    if (queued_) notify_.unlink_locked(*this);
+    if (is_linked()) notify_.waiters_.remove(*this);
     done_ = true;
     return true;
   }
-  if (!queued_) {
+  if (!is_linked()) {
     if (notify_.permit_) {
       notify_.permit_ = false;
       notified_one_ = true;
       done_ = true;
       return true;
     }
-    prev_ = notify_.tail_;
-    next_ = nullptr;
-    if (notify_.tail_) {
-      notify_.tail_->next_ = this;
-    } else {
-      notify_.head_ = this;
-    }
-    notify_.tail_ = this;
-    queued_ = true;
+    notify_.waiters_.push_back(*this);
   }
   if (task && waker_task_ != task) {
     waker_ = detail::task_waker(task);
@@ -94,12 +71,11 @@ void Notify::notify_one() noexcept {
   detail::Waker waker;
   {
     std::lock_guard lock(mutex_);
-    Notified* w = head_;
+    Notified* w = waiters_.pop_front();
     if (!w) {
       permit_ = true;
       return;
     }
-    unlink_locked(*w);
     w->notified_one_ = true;
     w->done_ = true;
     waker = std::move(w->waker_);
@@ -112,8 +88,7 @@ void Notify::notify_waiters() noexcept {
   {
     std::lock_guard lock(mutex_);
     generation_.fetch_add(1, std::memory_order_acq_rel);
-    while (Notified* w = head_) {
-      unlink_locked(*w);
+    while (Notified* w = waiters_.pop_front()) {
       w->done_ = true;
       wake.push_back(std::move(w->waker_));
     }

@@ -4,30 +4,15 @@
 
 namespace tokio::detail {
 
-void JoinSetCore::List::push(Entry* e) noexcept {
-  e->prev = tail;
-  e->next = nullptr;
-  if (tail) {
-    tail->next = e;
-  } else {
-    head = e;
-  }
-  tail = e;
+void JoinSetCore::Shared::link(Entry* e, Entry::Where where) noexcept {
+  (where == Entry::Where::Idle ? idle : notified).push_back(*e);
+  e->where = where;
   ++len;
 }
 
-void JoinSetCore::List::unlink(Entry* e) noexcept {
-  if (e->prev) {
-    e->prev->next = e->next;
-  } else {
-    head = e->next;
-  }
-  if (e->next) {
-    e->next->prev = e->prev;
-  } else {
-    tail = e->prev;
-  }
-  e->prev = e->next = nullptr;
+void JoinSetCore::Shared::unlink(Entry* e) noexcept {
+  List::remove(*e);
+  e->where = Entry::Where::None;
   --len;
 }
 
@@ -50,9 +35,8 @@ void entry_wake_by_ref(void* data) noexcept {
   {
     std::lock_guard lock(e->shared->mutex);
     if (e->where != Entry::Where::Idle) return;  // already notified, or left the set
-    e->shared->idle.unlink(e);
-    e->shared->notified.push(e);
-    e->where = Entry::Where::Notified;
+    e->shared->unlink(e);
+    e->shared->link(e, Entry::Where::Notified);
     waiter = std::move(e->shared->waiter);
   }
   waiter.wake();
@@ -102,8 +86,7 @@ void JoinSetCore::insert(Header* task) {
   e->task = task;
   {
     std::lock_guard lock(shared_->mutex);
-    shared_->idle.push(e);
-    e->where = Entry::Where::Idle;
+    shared_->link(e, Entry::Where::Idle);
   }
   if (!join_register_waker(task, entry_waker(e))) {
     entry_wake_by_ref(e);  // completed already
@@ -116,13 +99,12 @@ Header* JoinSetCore::take_completed(const Waker* waiter) {
     Entry* e;
     {
       std::lock_guard lock(shared_->mutex);
-      e = shared_->notified.head;
+      e = shared_->notified.front();
       if (!e) {
-        if (waiter && shared_->idle.len > 0) shared_->waiter = *waiter;
+        if (waiter && !shared_->idle.empty()) shared_->waiter = *waiter;
         return nullptr;
       }
-      shared_->notified.unlink(e);
-      e->where = Entry::Where::None;
+      shared_->unlink(e);
     }
     if (task_is_complete(e->task)) {
       Header* task = e->task;
@@ -132,8 +114,7 @@ Header* JoinSetCore::take_completed(const Waker* waiter) {
     // Woken but not complete (a stale wake): back to idle and re-arm its waker.
     {
       std::lock_guard lock(shared_->mutex);
-      shared_->idle.push(e);
-      e->where = Entry::Where::Idle;
+      shared_->link(e, Entry::Where::Idle);
     }
     if (!join_register_waker(e->task, entry_waker(e))) entry_wake_by_ref(e);
   }
@@ -142,7 +123,7 @@ Header* JoinSetCore::take_completed(const Waker* waiter) {
 std::size_t JoinSetCore::len() const noexcept {
   if (!shared_) return 0;
   std::lock_guard lock(shared_->mutex);
-  return shared_->idle.len + shared_->notified.len;
+  return shared_->len;
 }
 
 void JoinSetCore::abort_all() noexcept {
@@ -153,10 +134,10 @@ void JoinSetCore::abort_all() noexcept {
   std::vector<Header*> tasks;
   {
     std::lock_guard lock(shared_->mutex);
-    for (Entry* e = shared_->idle.head; e; e = e->next)
-      tasks.push_back(e->task);
-    for (Entry* e = shared_->notified.head; e; e = e->next)
-      tasks.push_back(e->task);
+    for (List* list : {&shared_->idle, &shared_->notified}) {
+      for (Entry& e : *list)
+        tasks.push_back(e.task);
+    }
   }
   for (Header* task : tasks)
     task_abort(task);
@@ -168,9 +149,8 @@ void JoinSetCore::detach_all() noexcept {
   {
     std::lock_guard lock(shared_->mutex);
     for (List* list : {&shared_->idle, &shared_->notified}) {
-      while (Entry* e = list->head) {
-        list->unlink(e);
-        e->where = Entry::Where::None;
+      while (Entry* e = list->front()) {
+        shared_->unlink(e);
         removed.push_back(e);
       }
     }

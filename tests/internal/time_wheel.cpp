@@ -12,7 +12,7 @@ namespace {
 
 std::vector<std::uint64_t> drain(TimerWheel& wheel, std::uint64_t now) {
   std::vector<std::uint64_t> fired;
-  for (TimerEntry* e = wheel.poll(now); e; e = e->next)
+  for (TimerEntry* e = wheel.poll(now); e; e = wheel.poll(now))
     fired.push_back(e->deadline);
   return fired;
 }
@@ -26,7 +26,7 @@ TEST(TimerWheel, FiresAtTheDeadlineNotBefore) {
   EXPECT_TRUE(drain(wheel, 9).empty());
   EXPECT_EQ(drain(wheel, 10), std::vector<std::uint64_t>{10});
   EXPECT_TRUE(wheel.is_empty());
-  EXPECT_FALSE(e.registered);
+  EXPECT_FALSE(e.is_linked());
 }
 
 TEST(TimerWheel, PastDeadlineIsDueNow) {
@@ -49,6 +49,25 @@ TEST(TimerWheel, RemoveUnlinks) {
   wheel.remove(&a);
   EXPECT_EQ(drain(wheel, 10).size(), 1u);
   EXPECT_TRUE(wheel.is_empty());
+}
+
+TEST(TimerWheel, DueEntriesStayRemovableBetweenPolls) {
+  // The driver drops its lock between batches of wake-ups: an entry that is due but not yet
+  // handed out may be removed meanwhile (its Sleep was destroyed).
+  TimerWheel wheel;
+  TimerEntry a, b, c;
+  a.deadline = b.deadline = c.deadline = 5;
+  ASSERT_TRUE(wheel.insert(&a));
+  ASSERT_TRUE(wheel.insert(&b));
+  ASSERT_TRUE(wheel.insert(&c));
+  EXPECT_EQ(wheel.poll(10), &a);
+  EXPECT_TRUE(b.is_linked());
+  wheel.remove(&b);
+  EXPECT_EQ(wheel.next_expiration(), 5u);  // c is still to be handed out
+  EXPECT_EQ(wheel.poll(10), &c);
+  EXPECT_EQ(wheel.poll(10), nullptr);
+  EXPECT_TRUE(wheel.is_empty());
+  EXPECT_EQ(wheel.elapsed(), 10u);
 }
 
 TEST(TimerWheel, FarDeadlinesCascadeAndFireInOrder) {
@@ -91,7 +110,7 @@ TEST(TimerWheel, RandomDeadlinesFireExactlyOnTimeWithJumps) {
   while (!wheel.is_empty()) {
     const std::uint64_t previous = now;
     now += 1 + rng() % 20'000;  // big jumps: many slots at once
-    for (TimerEntry* e = wheel.poll(now); e; e = e->next) {
+    for (TimerEntry* e = wheel.poll(now); e; e = wheel.poll(now)) {
       EXPECT_LE(e->deadline, now);
       EXPECT_GT(e->deadline, previous);  // not left behind by an earlier poll
       ++fired;

@@ -19,6 +19,7 @@
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/spin_mutex.hpp"
 #include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
@@ -30,13 +31,11 @@ class BatchSemaphore {
   /// The largest number of permits a semaphore may hold.
   static constexpr std::size_t kMaxPermits = std::size_t{1} << 60;
 
-  struct Waiter {
-    Waiter* prev = nullptr;
-    Waiter* next = nullptr;
+  /// A queued acquisition; linked (queued) and its fields guarded by the semaphore's mutex.
+  struct Waiter : ListLinks<Waiter> {
     std::size_t needed = 0;  // permits still to assign
-    Waker waker;             // guarded by the semaphore's mutex
+    Waker waker;
     Header* waker_task = nullptr;
-    bool queued = false;
     bool closed_out = false;  // unlinked by close(); `needed` still tells what was assigned
     // Every permit assigned (and the waiter unlinked). Set last, with release, by the thread
     // that completes the waiter, which touches the waiter no more afterwards: the awaiting
@@ -86,8 +85,7 @@ class BatchSemaphore {
   // True while the queue is non-empty (written under mutex_). release() reads it without the
   // lock to skip the mutex when nobody waits; see release() for the handshake.
   seam::atomic<bool> has_waiters_{false};
-  Waiter* head_ = nullptr;
-  Waiter* tail_ = nullptr;
+  IntrusiveList<Waiter> queue_;  // FIFO; guarded by mutex_
 };
 
 /// The awaitable acquisition of `n` permits of a BatchSemaphore, shared by Semaphore, Mutex,

@@ -20,6 +20,7 @@
 #include <exception>
 
 #include "tokio/detail/context.hpp"
+#include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 
@@ -95,14 +96,14 @@ inline constexpr std::uint64_t REF_ONE = 64;
 inline constexpr std::uint64_t REF_SHIFT = 6;
 }  // namespace state
 
-struct Header {
+/// The links of a task in its runtime's OwnedTasks (guarded by that list's shard lock).
+struct OwnedLinksTag;
+
+struct Header : ListLinks<OwnedLinksTag> {
   seam::atomic<std::uint64_t> state;
   const TaskVTable* vtable;
   Scheduler* scheduler = nullptr;
   Header* queue_next = nullptr;  // owned by whoever holds the task's notification
-  Header* owned_prev = nullptr;  // owned-list links, guarded by that list's shard lock
-  Header* owned_next = nullptr;
-  bool in_owned_list = false;  // guarded by the same shard lock
   std::uint64_t id;
   Waker join_waker;  // see JOIN_WAKER
   Context root;      // touched only by the RUNNING thread

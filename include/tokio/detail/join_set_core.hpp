@@ -4,7 +4,7 @@
 // completes moves its Entry from `idle` to `notified` and wakes whoever awaits join_next.
 // Entry lifetime: reference counted (the set's membership holds one, each waker clone one);
 // an Entry also holds the Shared state alive so that a late wake never touches freed memory.
-// Lists, `where` and `waiter` are guarded by Shared::mutex.
+// The lists (and every Entry's links), `len`, `where` and `waiter` are guarded by Shared::mutex.
 #pragma once
 
 #include <atomic>
@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -20,27 +21,23 @@ namespace tokio::detail {
 class JoinSetCore {
  public:
   struct Shared;
-  struct Entry {
+  struct Entry : ListLinks<Entry> {
     enum class Where { None, Idle, Notified };
     std::atomic<std::uint32_t> refs{1};
     std::shared_ptr<Shared> shared;
-    Header* task;  // holds a JoinHandle's reference and join interest
-    Entry* prev = nullptr;
-    Entry* next = nullptr;
-    Where where = Where::None;
+    Header* task;               // holds a JoinHandle's reference and join interest
+    Where where = Where::None;  // which list holds it (None: unlinked)
   };
-  struct List {
-    Entry* head = nullptr;
-    Entry* tail = nullptr;
-    std::size_t len = 0;
-    void push(Entry* e) noexcept;
-    void unlink(Entry* e) noexcept;
-  };
+  using List = IntrusiveList<Entry>;
   struct Shared {
     std::mutex mutex;
     List idle;
     List notified;
-    Waker waiter;  // the task awaiting join_next
+    std::size_t len = 0;  // entries in either list
+    Waker waiter;         // the task awaiting join_next
+
+    void link(Entry* e, Entry::Where where) noexcept;
+    void unlink(Entry* e) noexcept;
   };
 
   JoinSetCore();

@@ -64,7 +64,7 @@ class Barrier {
     ~Wait() {
       if (!arrived_ || leader_) return;
       std::lock_guard lock(barrier_.mutex_);
-      if (decltype(barrier_.waiters_)::contains(*this)) barrier_.waiters_.remove(*this);
+      if (is_linked()) barrier_.waiters_.remove(*this);
     }
 
     bool await_ready() noexcept { return false; }

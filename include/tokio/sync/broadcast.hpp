@@ -284,7 +284,7 @@ class Shared {
           return Poll::Closed;
         }
         if (waiter) {
-          if (!IntrusiveList<Waiter>::contains(*waiter)) rx_waiters_.push_back(*waiter);
+          if (!IntrusiveList<Waiter>::is_linked(*waiter)) rx_waiters_.push_back(*waiter);
           if (waiter->task != task) {
             replaced = std::exchange(waiter->waker, task_waker(task));
             waiter->task = task;
@@ -319,10 +319,10 @@ class Shared {
     Waker replaced;
     std::lock_guard lock(mutex_);
     if (rx_count_ == 0) {
-      if (IntrusiveList<Waiter>::contains(w)) closed_waiters_.remove(w);
+      if (IntrusiveList<Waiter>::is_linked(w)) closed_waiters_.remove(w);
       return true;
     }
-    if (!IntrusiveList<Waiter>::contains(w)) closed_waiters_.push_back(w);
+    if (!IntrusiveList<Waiter>::is_linked(w)) closed_waiters_.push_back(w);
     if (w.task != task) {
       replaced = std::exchange(w.waker, task_waker(task));
       w.task = task;
@@ -331,14 +331,14 @@ class Shared {
   }
   void cancel_closed(Waiter& w) noexcept {
     std::lock_guard lock(mutex_);
-    if (IntrusiveList<Waiter>::contains(w)) closed_waiters_.remove(w);
+    if (IntrusiveList<Waiter>::is_linked(w)) closed_waiters_.remove(w);
   }
 
  private:
   ~Shared() = default;  // via drop_ref only
 
   void unlink_locked(Waiter* w) noexcept {
-    if (w && IntrusiveList<Waiter>::contains(*w)) rx_waiters_.remove(*w);
+    if (w && IntrusiveList<Waiter>::is_linked(*w)) rx_waiters_.remove(*w);
   }
   static void drain_locked(IntrusiveList<Waiter>& list, std::vector<Waker>& out) {
     while (Waiter* w = list.pop_front()) {

@@ -8,6 +8,7 @@
 
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::sync {
@@ -19,7 +20,7 @@ class Notify;
 ///
 /// Cancel safety: if it is destroyed after notify_one chose it but before it completed, the
 /// notification passes to the next waiter (or is stored), so none is lost.
-class [[nodiscard]] Notified final : detail::Leaf {
+class [[nodiscard]] Notified final : detail::Leaf, public detail::ListLinks<Notified> {
  public:
   explicit Notified(Notify& notify) noexcept;
   Notified(const Notified&) = delete;
@@ -41,12 +42,9 @@ class [[nodiscard]] Notified final : detail::Leaf {
 
   Notify& notify_;
   std::uint64_t generation_;
-  // Guarded by notify_.mutex_:
-  Notified* prev_ = nullptr;
-  Notified* next_ = nullptr;
+  // Guarded by notify_.mutex_ (and so are the links: linked = queued):
   detail::Waker waker_;
   detail::Header* waker_task_ = nullptr;
-  bool queued_ = false;
   bool notified_one_ = false;  // chosen by notify_one
   bool done_ = false;
   bool consumed_ = false;  // completed and returned to the awaiting task
@@ -73,11 +71,9 @@ class Notify {
 
  private:
   friend class Notified;
-  void unlink_locked(Notified& w) noexcept;
 
   std::mutex mutex_;
-  Notified* head_ = nullptr;  // oldest waiter
-  Notified* tail_ = nullptr;
+  detail::IntrusiveList<Notified> waiters_;   // oldest first; guarded by mutex_
   bool permit_ = false;                       // guarded by mutex_
   std::atomic<std::uint64_t> generation_{0};  // notify_waiters calls; written under mutex_
 };

@@ -59,10 +59,10 @@ class WaitList {
     Waker replaced;  // destroyed after the lock is released (declared before the guard)
     std::lock_guard lock(mutex_);
     if (ready()) {
-      if (IntrusiveList<Waiter>::contains(w)) list_.remove(w);
+      if (IntrusiveList<Waiter>::is_linked(w)) list_.remove(w);
       return true;
     }
-    if (!IntrusiveList<Waiter>::contains(w)) list_.push_back(w);
+    if (!IntrusiveList<Waiter>::is_linked(w)) list_.push_back(w);
     if (w.task != task) {
       replaced = std::exchange(w.waker, task_waker(task));
       w.task = task;
@@ -72,7 +72,7 @@ class WaitList {
   /// Unlinks `w` if it is queued (an awaiter going away).
   void cancel(Waiter& w) noexcept {
     std::lock_guard lock(mutex_);
-    if (IntrusiveList<Waiter>::contains(w)) list_.remove(w);
+    if (IntrusiveList<Waiter>::is_linked(w)) list_.remove(w);
   }
   /// Wakes every queued waiter (after the caller changed the condition).
   void notify_all() noexcept {

@@ -32,13 +32,12 @@ void ScheduledIo::set_readiness(io::Ready ready, std::uint32_t tick) noexcept {
   thread_local std::vector<Waker> wake;
   {
     std::lock_guard lock(mutex_);
-    for (IoWaiter* w = waiters_.front(); w;) {
-      IoWaiter* next_waiter = w->list_next;
-      if (!(w->interest & ready).is_empty()) {
-        waiters_.remove(*w);
-        wake.push_back(std::move(w->waker));
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      IoWaiter& w = *it++;  // step past it before it is unlinked
+      if (!(w.interest & ready).is_empty()) {
+        waiters_.remove(w);
+        wake.push_back(std::move(w.waker));
       }
-      w = next_waiter;
     }
   }
   for (auto& waker : wake)
@@ -66,20 +65,20 @@ bool ScheduledIo::poll(IoWaiter& waiter, Header* task, ReadyEvent& out) {
   if (!task) return false;
   std::lock_guard lock(mutex_);
   if (check(waiter.interest, out)) {  // set just now: see the header for the handshake
-    if (IntrusiveList<IoWaiter>::contains(waiter)) waiters_.remove(waiter);
+    if (IntrusiveList<IoWaiter>::is_linked(waiter)) waiters_.remove(waiter);
     return true;
   }
   if (waiter.waker_task != task || !waiter.waker) {
     waiter.waker = task_waker(task);
     waiter.waker_task = task;
   }
-  if (!IntrusiveList<IoWaiter>::contains(waiter)) waiters_.push_back(waiter);
+  if (!IntrusiveList<IoWaiter>::is_linked(waiter)) waiters_.push_back(waiter);
   return false;
 }
 
 void ScheduledIo::cancel(IoWaiter& waiter) noexcept {
   std::lock_guard lock(mutex_);
-  if (IntrusiveList<IoWaiter>::contains(waiter)) waiters_.remove(waiter);
+  if (IntrusiveList<IoWaiter>::is_linked(waiter)) waiters_.remove(waiter);
 }
 
 bool ReadinessOp::await_suspend(std::coroutine_handle<> awaiting) {

@@ -1,7 +1,7 @@
 // OwnedTasks: every live task of a runtime, so that shutdown can reach and cancel each one.
 //
-// Sharded by task id; each shard is an intrusive doubly linked list under its own SpinMutex
-// (the Header's owned_prev/owned_next/in_owned_list fields are only touched under it).
+// Sharded by task id; each shard is an IntrusiveList under its own SpinMutex (a Header's
+// owned-list links are only touched under its shard's lock).
 // The list holds one reference per task, dropped by whoever unlinks it: release() on completion,
 // or close_and_shutdown_all() on shutdown.
 #pragma once
@@ -10,6 +10,7 @@
 #include <cstddef>
 
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/spin_mutex.hpp"
 
 namespace tokio::detail {
@@ -28,12 +29,12 @@ class OwnedTasks {
 
  private:
   static constexpr std::size_t kShards = 32;
+  using List = IntrusiveList<Header, OwnedLinksTag>;
   struct alignas(64) Shard {
     SpinMutex mutex;  // held for a few pointer writes only
-    Header* head = nullptr;
+    List tasks;
   };
   Shard& shard_of(const Header* task) noexcept { return shards_[task->id % kShards]; }
-  static void unlink(Shard& shard, Header* task) noexcept;
 
   Shard shards_[kShards];
   std::atomic<bool> closed_{false};

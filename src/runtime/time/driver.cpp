@@ -49,7 +49,7 @@ bool TimeDriver::rearm(TimerEntry& entry, time::Instant deadline) {
   Waker due;
   {
     std::lock_guard lock(mutex_);
-    if (entry.registered) {
+    if (entry.is_linked()) {
       wheel_.remove(&entry);
       armed_.fetch_sub(1, std::memory_order_release);
     }
@@ -74,7 +74,7 @@ bool TimeDriver::rearm(TimerEntry& entry, time::Instant deadline) {
 void TimeDriver::set_waker(TimerEntry& entry, Waker waker) noexcept {
   {
     std::lock_guard lock(mutex_);
-    if (entry.registered) std::swap(entry.waker, waker);
+    if (entry.is_linked()) std::swap(entry.waker, waker);
   }
   // `waker` (now the old one, or the unused new one) is dropped outside the lock.
 }
@@ -83,7 +83,7 @@ void TimeDriver::disarm(TimerEntry& entry) noexcept {
   Waker dropped;
   {
     std::lock_guard lock(mutex_);
-    if (!entry.registered) return;
+    if (!entry.is_linked()) return;
     wheel_.remove(&entry);
     armed_.fetch_sub(1, std::memory_order_release);
     dropped = std::move(entry.waker);
@@ -119,13 +119,10 @@ std::size_t TimeDriver::process() noexcept {
   {
     std::lock_guard lock(mutex_);
     const std::uint64_t now = now_tick(clock_.now());
-    for (TimerEntry* entry = wheel_.poll(now); entry;) {
-      TimerEntry* next = entry->next;
-      entry->next = nullptr;
+    while (TimerEntry* entry = wheel_.poll(now)) {
       wakers.push_back(std::move(entry->waker));
       armed_.fetch_sub(1, std::memory_order_relaxed);
       entry->fired.store(true, std::memory_order_release);  // last touch: the Sleep may go now
-      entry = next;
     }
   }
   const std::size_t fired = wakers.size();

@@ -23,17 +23,8 @@ void TimerWheel::link(TimerEntry* entry) noexcept {
   const unsigned slot = static_cast<unsigned>((target >> (6 * level)) % kSlots);
   entry->level = static_cast<std::uint8_t>(level);
   entry->slot = static_cast<std::uint8_t>(slot);
-  Slot& s = levels_[level].slots[slot];
-  entry->next = nullptr;
-  entry->prev = s.tail;
-  if (s.tail) {
-    s.tail->next = entry;
-  } else {
-    s.head = entry;
-  }
-  s.tail = entry;
+  levels_[level].slots[slot].push_back(*entry);
   levels_[level].occupied |= std::uint64_t{1} << slot;
-  entry->registered = true;
 }
 
 bool TimerWheel::insert(TimerEntry* entry) noexcept {
@@ -44,21 +35,11 @@ bool TimerWheel::insert(TimerEntry* entry) noexcept {
 }
 
 void TimerWheel::remove(TimerEntry* entry) noexcept {
-  Level& level = levels_[entry->level];
-  Slot& s = level.slots[entry->slot];
-  if (entry->prev) {
-    entry->prev->next = entry->next;
-  } else {
-    s.head = entry->next;
+  Slot::remove(*entry);
+  if (entry->level < kLevels) {
+    Level& level = levels_[entry->level];
+    if (level.slots[entry->slot].empty()) level.occupied &= ~(std::uint64_t{1} << entry->slot);
   }
-  if (entry->next) {
-    entry->next->prev = entry->prev;
-  } else {
-    s.tail = entry->prev;
-  }
-  if (!s.head) level.occupied &= ~(std::uint64_t{1} << entry->slot);
-  entry->prev = entry->next = nullptr;
-  entry->registered = false;
   --count_;
 }
 
@@ -78,6 +59,7 @@ std::optional<std::uint64_t> TimerWheel::next_in_level(unsigned level) const noe
 }
 
 std::optional<std::uint64_t> TimerWheel::next_expiration() const noexcept {
+  if (!due_.empty()) return elapsed_;  // a poll is handing out expired entries
   for (unsigned level = 0; level < kLevels; ++level) {
     if (auto deadline = next_in_level(level)) return deadline;
   }
@@ -85,9 +67,11 @@ std::optional<std::uint64_t> TimerWheel::next_expiration() const noexcept {
 }
 
 TimerEntry* TimerWheel::poll(std::uint64_t now) noexcept {
-  TimerEntry* due_head = nullptr;
-  TimerEntry* due_tail = nullptr;
   for (;;) {
+    if (TimerEntry* entry = due_.pop_front()) {
+      --count_;
+      return entry;
+    }
     // Find the earliest occupied slot over all levels.
     unsigned level = kLevels;
     std::uint64_t deadline = 0;
@@ -100,31 +84,21 @@ TimerEntry* TimerWheel::poll(std::uint64_t now) noexcept {
     }
     if (level == kLevels || deadline > now) break;
     const unsigned slot = static_cast<unsigned>((deadline >> (6 * level)) % kSlots);
-    Slot& s = levels_[level].slots[slot];
-    TimerEntry* entry = s.head;
-    s.head = s.tail = nullptr;
+    Slot expired;
+    expired.splice_back(levels_[level].slots[slot]);
     levels_[level].occupied &= ~(std::uint64_t{1} << slot);
     if (deadline > elapsed_) elapsed_ = deadline;
-    while (entry) {
-      TimerEntry* next = entry->next;
-      entry->prev = entry->next = nullptr;
+    while (TimerEntry* entry = expired.pop_front()) {
       if (entry->deadline > elapsed_) {
         link(entry);  // cascade to a lower level
       } else {
-        entry->registered = false;
-        --count_;
-        if (due_tail) {
-          due_tail->next = entry;
-        } else {
-          due_head = entry;
-        }
-        due_tail = entry;
+        entry->level = kLevels;
+        due_.push_back(*entry);
       }
-      entry = next;
     }
   }
   if (now > elapsed_) elapsed_ = now;
-  return due_head;
+  return nullptr;
 }
 
 }  // namespace tokio::detail

@@ -2,7 +2,12 @@
 // range (after Tokio's runtime/time/wheel). Level L's slots span 64^L ticks each; an entry lives
 // in the lowest level whose span separates its deadline from the current time, and cascades
 // down as time reaches its slot. Insert and remove are O(1); finding the next expiration scans
-// at most 6 occupancy bitmaps.
+// at most 6 occupancy bitmaps. Each slot is an IntrusiveList of the entries themselves.
+//
+// poll() hands out due entries one at a time: an expired slot's due entries move to `due_`
+// (still linked, so still removable) and are unlinked as they are handed out. The driver can
+// therefore drop its lock between batches of wake-ups while a Sleep whose entry is still
+// waiting in `due_` is destroyed: its remove() takes the entry out of `due_`.
 //
 // Not thread-safe: the time driver guards it with its lock.
 #pragma once
@@ -11,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/timer_entry.hpp"
 
 namespace tokio::detail {
@@ -32,19 +38,17 @@ class TimerWheel {
   void remove(TimerEntry* entry) noexcept;
   /// The earliest tick at which poll() may have something to fire, if any entry is linked.
   std::optional<std::uint64_t> next_expiration() const noexcept;
-  /// Advances to `now` and returns the due entries, unlinked, as a list through `next`
-  /// (in deadline order within each slot; slots in time order).
+  /// Advances towards `now` and returns the next due entry, unlinked, or null once none is due
+  /// (then elapsed() is `now`). Entries come in time order of their slots, and in insertion
+  /// order within a slot. Entries may be inserted and removed between calls.
   TimerEntry* poll(std::uint64_t now) noexcept;
   bool is_empty() const noexcept { return count_ == 0; }
 
  private:
-  struct Slot {
-    TimerEntry* head = nullptr;
-    TimerEntry* tail = nullptr;
-  };
+  using Slot = IntrusiveList<TimerEntry>;
   struct Level {
-    std::uint64_t occupied = 0;
-    std::array<Slot, kSlots> slots{};
+    std::uint64_t occupied = 0;  // bit s: slots[s] is not empty
+    std::array<Slot, kSlots> slots;
   };
   static unsigned level_for(std::uint64_t elapsed, std::uint64_t deadline) noexcept;
   static std::uint64_t slot_span(unsigned level) noexcept {
@@ -55,8 +59,9 @@ class TimerWheel {
   void link(TimerEntry* entry) noexcept;
 
   std::uint64_t elapsed_ = 0;
-  std::uint64_t count_ = 0;
-  std::array<Level, kLevels> levels_{};
+  std::uint64_t count_ = 0;  // linked entries, `due_` included
+  std::array<Level, kLevels> levels_;
+  Slot due_;  // expired entries not yet handed out by poll (their level is kLevels)
 };
 
 }  // namespace tokio::detail
