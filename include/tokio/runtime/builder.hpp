@@ -98,7 +98,8 @@ class Builder {
   /// its previous driver turn delivered I/O events (default 20 µs; zero disables). While
   /// connections are busy the next event is usually microseconds away, and catching it by
   /// polling saves a sleep and a cross-CPU wake-up. It never delays a timer, is cut short by
-  /// new work, and a runtime with no I/O never polls. Not in Tokio.
+  /// new work, and a runtime with no I/O never polls. A process allowed on one CPU only (its
+  /// affinity mask) never polls either: the event it waits for needs that CPU. Not in Tokio.
   /// Errors: std::invalid_argument for a negative duration or one over 1 ms (longer polling
   /// only burns a core).
   Builder& busy_poll(std::chrono::nanoseconds duration);

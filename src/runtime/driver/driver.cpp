@@ -1,5 +1,6 @@
 #include "runtime/driver/driver.hpp"
 
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -20,10 +21,20 @@ constexpr std::uint64_t kWakeToken = 0;
 [[noreturn]] void throw_errno(const char* what) {
   throw std::system_error(errno, std::generic_category(), what);
 }
+
+// How many CPUs this process may run on now (its affinity mask; taskset narrows it).
+int allowed_cpus() noexcept {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof(set), &set) != 0) return 0;  // unknown: assume several
+  return CPU_COUNT(&set);
+}
 }  // namespace
 
 Driver::Driver(bool enable_time, bool start_paused, std::chrono::nanoseconds busy_poll)
-    : busy_poll_(busy_poll) {
+    // On a single CPU busy polling only delays whoever would make the next event ready (another
+    // thread of the runtime, the peer on loopback): nothing else runs while the poller spins.
+    // (tcp_stream_bulk at one pinned worker: 3,038 epoll_wait calls down to 1,145.)
+    : busy_poll_(allowed_cpus() == 1 ? std::chrono::nanoseconds(0) : busy_poll) {
   if (enable_time) time_ = std::make_unique<TimeDriver>(start_paused, this);
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) throw_errno("tokio runtime: epoll_create1");
