@@ -15,13 +15,13 @@
 #include <cstddef>
 #include <mutex>
 #include <utility>
-#include <vector>
 
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/spin_mutex.hpp"
+#include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -71,13 +71,14 @@ class BatchSemaphore {
   std::size_t cancel(Waiter& waiter, std::size_t n) noexcept;
 
  private:
+  using Lock = std::unique_lock<SpinMutex>;
   // Hands `n` permits to queued waiters in order (the rest become free); the wakers of the
-  // waiters this completes are appended to `wake`.
-  void release_locked(std::size_t n, std::vector<Waker>& wake) noexcept;
+  // waiters this completes go to `wake`, which is flushed (`lock` dropped and re-taken) when
+  // full.
+  void release_locked(std::size_t n, Lock& lock, WakeList& wake) noexcept;
   void unlink_locked(Waiter& w) noexcept;
   // Hands the pooled permits to the queue, if anyone waits.
-  void drain_pool_locked(std::vector<Waker>& wake) noexcept;
-  static std::vector<Waker>& wake_list() noexcept;
+  void drain_pool_locked(Lock& lock, WakeList& wake) noexcept;
 
   SpinMutex mutex_;
   std::atomic<std::size_t> permits_;

@@ -34,13 +34,13 @@
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "tokio/detail/block_on_thread.hpp"
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
 #include "tokio/task/task.hpp"
@@ -175,14 +175,10 @@ class Shared {
   }
   void drop_sender() noexcept {
     if (tx_count_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      auto& wake = scratch();
-      const std::size_t first = wake.size();
-      {
-        std::lock_guard lock(mutex_);
-        closed_ = true;
-        drain_locked(rx_waiters_, wake);
-      }
-      wake_from(wake, first);
+      WakeList wake;  // declared before the lock: woken after it is released
+      std::unique_lock lock(mutex_);
+      closed_ = true;
+      drain_locked(rx_waiters_, lock, wake);
     }
     drop_ref();
   }
@@ -200,19 +196,17 @@ class Shared {
   }
   /// A receiver at `next` goes away: it no longer holds back the values it has not read.
   void unsubscribe(std::uint64_t next) noexcept {
-    auto& wake = scratch();
-    const std::size_t first = wake.size();
     {
-      std::lock_guard lock(mutex_);
+      WakeList wake;  // declared before the lock: woken after it is released
+      std::unique_lock lock(mutex_);
       // Positions older than tail - capacity were overwritten (their counts were reset).
       const std::uint64_t from = tail_ - next > capacity_ ? tail_ - capacity_ : next;
       for (std::uint64_t p = from; p != tail_; ++p) {
         Slot<T>& s = buffer_[p & mask_];
         if (--s.rem == 0) s.value.reset();
       }
-      if (--rx_count_ == 0) drain_locked(closed_waiters_, wake);
+      if (--rx_count_ == 0) drain_locked(closed_waiters_, lock, wake);
     }
-    wake_from(wake, first);
     drop_ref();
   }
   std::size_t receiver_count() const {
@@ -224,22 +218,17 @@ class Shared {
   /// Writes `value` at the tail and wakes every waiting receiver; returns how many receivers
   /// will see it, or 0 (leaving `value` alone) when there is none.
   std::size_t send(T& value) {
-    auto& wake = scratch();
-    const std::size_t first = wake.size();
-    std::size_t receivers;
-    {
-      std::lock_guard lock(mutex_);
-      receivers = rx_count_;
-      if (receivers == 0) return 0;
-      Slot<T>& s = buffer_[tail_ & mask_];
-      s.value.reset();  // overwritten: receivers that still wanted it will see Lagged
-      s.value.emplace(std::move(value));  // nothrow (static_assert above)
-      s.pos = tail_;
-      s.rem = receivers;
-      ++tail_;
-      drain_locked(rx_waiters_, wake);
-    }
-    wake_from(wake, first);
+    WakeList wake;  // declared before the lock: woken after it is released
+    std::unique_lock lock(mutex_);
+    const std::size_t receivers = rx_count_;
+    if (receivers == 0) return 0;
+    Slot<T>& s = buffer_[tail_ & mask_];
+    s.value.reset();  // overwritten: receivers that still wanted it will see Lagged
+    s.value.emplace(std::move(value));  // nothrow (static_assert above)
+    s.pos = tail_;
+    s.rem = receivers;
+    ++tail_;
+    drain_locked(rx_waiters_, lock, wake);
     return receivers;
   }
   /// Values still held for some receiver (sent, and not yet read by everyone who will).
@@ -340,22 +329,14 @@ class Shared {
   void unlink_locked(Waiter* w) noexcept {
     if (w && IntrusiveList<Waiter>::is_linked(*w)) rx_waiters_.remove(*w);
   }
-  static void drain_locked(IntrusiveList<Waiter>& list, std::vector<Waker>& out) {
-    while (Waiter* w = list.pop_front()) {
-      out.push_back(std::move(w->waker));
-      w->task = nullptr;
-    }
-  }
-  // Per-thread scratch space for wakers collected under the lock; it keeps its capacity, so
-  // steady-state sends do not allocate. Callers only use their own tail (re-entrancy safe).
-  static std::vector<Waker>& scratch() noexcept {
-    thread_local std::vector<Waker> wakers;
-    return wakers;
-  }
-  static void wake_from(std::vector<Waker>& wakers, std::size_t first) noexcept {
-    for (std::size_t i = first; i < wakers.size(); ++i)
-      wakers[i].wake();
-    wakers.resize(first);
+  // Collects the wakers of every waiter in `list` (see WakeList::drain: waiters that queue
+  // while the lock is dropped between batches wait for the next send).
+  static void drain_locked(IntrusiveList<Waiter>& list, std::unique_lock<std::mutex>& lock,
+                           WakeList& wake) noexcept {
+    wake.drain(list, lock, [](Waiter& w) {
+      w.task = nullptr;
+      return std::move(w.waker);
+    });
   }
 
   const std::size_t capacity_;

@@ -23,12 +23,12 @@
 #include <mutex>
 #include <shared_mutex>
 #include <utility>
-#include <vector>
 
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
 #include "tokio/task/task.hpp"
@@ -76,20 +76,12 @@ class WaitList {
   }
   /// Wakes every queued waiter (after the caller changed the condition).
   void notify_all() noexcept {
-    // A per-thread scratch vector keeps its capacity, so steady-state notification does not
-    // allocate; wakers are woken after the mutex is released.
-    thread_local std::vector<Waker> scratch;
-    const std::size_t first = scratch.size();  // re-entrancy safe: only our own tail
-    {
-      std::lock_guard lock(mutex_);
-      while (Waiter* w = list_.pop_front()) {
-        scratch.push_back(std::move(w->waker));
-        w->task = nullptr;
-      }
-    }
-    for (std::size_t i = first; i < scratch.size(); ++i)
-      scratch[i].wake();
-    scratch.resize(first);
+    WakeList wake;  // declared before the lock: woken after it is released
+    std::unique_lock lock(mutex_);
+    wake.drain(list_, lock, [](Waiter& w) {
+      w.task = nullptr;
+      return std::move(w.waker);
+    });
   }
 
  private:

@@ -1,12 +1,12 @@
 // ScheduledIo, Registration and the readiness awaitable (see tokio/detail/io_registration.hpp).
 #include <mutex>
 #include <utility>
-#include <vector>
 
 #include "runtime/driver/driver.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/io_registration.hpp"
 #include "tokio/detail/runtime_inner.hpp"
+#include "tokio/detail/wake_list.hpp"
 
 namespace tokio::detail {
 
@@ -27,22 +27,22 @@ void ScheduledIo::set_readiness(io::Ready ready, std::uint32_t tick) noexcept {
     next = (word & kReadyMask) | ready.bits() | ((std::uint64_t{tick} << kTickShift) & kTickMask);
   } while (!readiness_.compare_exchange_weak(word, next, std::memory_order_release,
                                              std::memory_order_relaxed));
-  // Wake the waiters this readiness satisfies; wake after unlocking (waking only schedules,
-  // so the per-thread list is never used re-entrantly).
-  thread_local std::vector<Waker> wake;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto it = waiters_.begin(); it != waiters_.end();) {
-      IoWaiter& w = *it++;  // step past it before it is unlinked
-      if (!(w.interest & ready).is_empty()) {
-        waiters_.remove(w);
-        wake.push_back(std::move(w.waker));
-      }
+  // Wake the waiters this readiness satisfies, after unlocking. More than a WakeList holds are
+  // woken in batches; the scan restarts after each (the list may have changed meanwhile).
+  WakeList wake;
+  std::unique_lock lock(mutex_);
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    IoWaiter& w = *it++;  // step past it before it is unlinked
+    if ((w.interest & ready).is_empty()) continue;
+    waiters_.remove(w);
+    wake.push(std::move(w.waker));
+    if (wake.full()) {
+      wake.flush_if_full(lock);
+      it = waiters_.begin();
     }
   }
-  for (auto& waker : wake)
-    waker.wake();
-  wake.clear();
+  lock.unlock();
+  wake.wake_all();
 }
 
 void ScheduledIo::clear_readiness(ReadyEvent event) noexcept {
