@@ -1,6 +1,5 @@
 #include "tokio/sync/notify.hpp"
 
-#include "tokio/detail/coop.hpp"
 #include "tokio/detail/wake_list.hpp"
 
 namespace tokio::sync {
@@ -45,25 +44,6 @@ bool Notified::poll(detail::Header* task) {
 
 bool Notified::enable() {
   return poll(nullptr);
-}
-
-bool Notified::await_ready() {
-  return poll(nullptr);
-}
-
-bool Notified::await_suspend(std::coroutine_handle<> awaiting) {
-  auto& ctx = detail::current_context("awaiting tokio::sync::Notify::notified()");
-  if (poll(ctx.task)) return false;
-  detail::suspend_leaf(ctx, this, awaiting);
-  return true;
-}
-
-bool Notified::poll_ready() noexcept {
-  try {
-    return poll(detail::tl_current_context->task);
-  } catch (...) {
-    return false;
-  }
 }
 
 void Notify::notify_one() noexcept {

@@ -20,6 +20,7 @@
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 
@@ -57,7 +58,7 @@ class Barrier {
   Barrier& operator=(const Barrier&) = delete;
 
   /// The awaitable of wait(). The arrival happens when it is first awaited.
-  class [[nodiscard]] Wait final : detail::Leaf, public detail::ListLinks<Wait> {
+  class [[nodiscard]] Wait final : public detail::LeafOp<Wait>, public detail::ListLinks<Wait> {
    public:
     explicit Wait(Barrier& barrier) noexcept : barrier_(barrier) {}
     Wait(const Wait&) = delete;
@@ -68,14 +69,6 @@ class Barrier {
       if (is_linked()) barrier_.waiters_.remove(*this);
     }
 
-    bool await_ready() noexcept { return false; }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::Barrier::wait");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     BarrierWaitResult await_resume() noexcept {
       detail::coop_consume();
       return BarrierWaitResult(leader_);
@@ -83,8 +76,12 @@ class Barrier {
 
    private:
     friend class Barrier;
-    // Arrives on the first call; afterwards, true once the generation is released.
+    friend detail::LeafOp<Wait>;
+    static const char* what() noexcept { return "awaiting tokio::sync::Barrier::wait"; }
+    // Arrives on the first poll with a task (await_ready's check arrives nowhere); afterwards,
+    // true once the generation is released.
     bool poll(detail::Header* task) {
+      if (!task) return false;
       if (!arrived_) return barrier_.arrive(*this, task);
       std::lock_guard lock(barrier_.mutex_);
       if (released_) return true;
@@ -93,13 +90,6 @@ class Barrier {
         waker_task_ = task;
       }
       return false;
-    }
-    bool poll_ready() noexcept override {
-      try {
-        return poll(detail::tl_current_context->task);
-      } catch (...) {
-        return false;
-      }
     }
 
     Barrier& barrier_;

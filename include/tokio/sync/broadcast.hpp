@@ -40,6 +40,7 @@
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
@@ -391,7 +392,7 @@ class Receiver {
   ~Receiver() { reset(); }
 
   /// The awaitable of recv(). Not copyable or movable.
-  class [[nodiscard]] Recv final : detail::Leaf {
+  class [[nodiscard]] Recv final : public detail::LeafOp<Recv> {
    public:
     explicit Recv(Receiver& rx) noexcept : rx_(rx) {}
     Recv(const Recv&) = delete;
@@ -400,17 +401,6 @@ class Receiver {
       if (queued_) rx_.shared_->cancel(waiter_);
     }
 
-    bool await_ready() {
-      if (!detail::coop_has_budget()) return false;
-      return poll(nullptr);
-    }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::broadcast::Receiver::recv()");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     Result<T, RecvError> await_resume() {
       detail::coop_consume();
       if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
@@ -425,6 +415,10 @@ class Receiver {
     }
 
    private:
+    friend detail::LeafOp<Recv>;
+    static const char* what() noexcept {
+      return "awaiting tokio::sync::broadcast::Receiver::recv()";
+    }
     // True when recv is over. Only ever true right before the awaiting coroutine resumes and
     // takes the outcome, so a cancelled recv never loses a value (cancel safety).
     bool poll(detail::Header* task) noexcept {
@@ -438,7 +432,6 @@ class Receiver {
         return true;
       }
     }
-    bool poll_ready() noexcept override { return poll(detail::tl_current_context->task); }
 
     Receiver& rx_;
     detail::broadcast::Waiter waiter_;
@@ -572,7 +565,7 @@ class Sender {
   bool same_channel(const Sender& other) const noexcept { return shared_ == other.shared_; }
 
   /// The awaitable of closed(). Not copyable or movable.
-  class [[nodiscard]] Closed final : detail::Leaf {
+  class [[nodiscard]] Closed final : public detail::LeafOp<Closed> {
    public:
     explicit Closed(const Sender& tx) noexcept : shared_(tx.shared_) {}
     Closed(const Closed&) = delete;
@@ -581,27 +574,17 @@ class Sender {
       if (queued_) shared_->cancel_closed(waiter_);
     }
 
-    bool await_ready() const { return detail::coop_has_budget() && shared_->receiver_count() == 0; }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::broadcast::Sender::closed()");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     void await_resume() const noexcept { detail::coop_consume(); }
 
    private:
+    friend detail::LeafOp<Closed>;
+    static const char* what() noexcept {
+      return "awaiting tokio::sync::broadcast::Sender::closed()";
+    }
     bool poll(detail::Header* task) {
+      if (!task) return shared_->receiver_count() == 0;
       queued_ = true;
       return shared_->poll_closed(waiter_, task);
-    }
-    bool poll_ready() noexcept override {
-      try {
-        return poll(detail::tl_current_context->task);
-      } catch (...) {
-        return false;
-      }
     }
 
     Shared* shared_;

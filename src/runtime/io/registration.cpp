@@ -81,22 +81,6 @@ void ScheduledIo::cancel(IoWaiter& waiter) noexcept {
   if (IntrusiveList<IoWaiter>::is_linked(waiter)) waiters_.remove(waiter);
 }
 
-bool ReadinessOp::await_suspend(std::coroutine_handle<> awaiting) {
-  auto& ctx = current_context(what_);
-  if (suspend_if_budget_spent(ctx, this, awaiting)) return true;
-  if (io_.poll(waiter_, ctx.task, event_)) return false;
-  suspend_leaf(ctx, this, awaiting);
-  return true;
-}
-
-bool ReadinessOp::poll_ready() noexcept {
-  try {
-    return io_.poll(waiter_, tl_current_context->task, event_);
-  } catch (...) {
-    return false;
-  }
-}
-
 namespace {
 Driver& current_io_driver() {
   auto& runtime = current_runtime("registering an I/O resource (tokio::net, io::unix::AsyncFd)");
