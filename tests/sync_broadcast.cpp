@@ -116,6 +116,22 @@ TOKIO_TEST_ALL_FLAVORS(SyncBroadcast, SendWakesWaitingReceivers) {
   EXPECT_EQ(co_await recv_one(&rx2), "world");
 }
 
+// More waiting receivers than one WakeList batch: the sender wakes them in several batches.
+TOKIO_TEST_ALL_FLAVORS(SyncBroadcast, SendWakesMoreReceiversThanOneBatch) {
+  constexpr std::size_t kReceivers = 100;
+  auto [tx, rx] = broadcast::channel<std::string>(4);
+  std::vector<broadcast::Receiver<std::string>> receivers;
+  for (std::size_t i = 0; i < kReceivers; ++i)
+    receivers.push_back(tx.subscribe());
+  std::vector<tokio::JoinHandle<std::string>> handles;
+  for (auto& r : receivers)
+    handles.push_back(tokio::spawn(recv_one(&r)));
+  co_await settle();
+  EXPECT_TRUE(tx.send("all"));
+  for (auto& h : handles)
+    EXPECT_EQ(co_await h, "all");
+}
+
 TOKIO_TEST(SyncBroadcast, SlowReceiverGetsEverythingInOrder) {
   auto [tx, rx1] = broadcast::channel<std::string>(16);
   auto rx2 = tx.subscribe();

@@ -73,6 +73,25 @@ TOKIO_TEST_ALL_FLAVORS(SyncNotify, NotifyWaitersWakesAllAndStoresNothing) {
   EXPECT_FALSE(late.enable()) << "notify_waiters must not store a permit";
 }
 
+// More waiters than one WakeList batch: notify_waiters wakes them in several batches, and
+// none queued after the call.
+TOKIO_TEST(SyncNotify, NotifyWaitersWakesMoreThanOneBatch) {
+  constexpr int kWaiters = 100;
+  Notify notify;
+  std::atomic<int> woken{0};
+  std::vector<tokio::JoinHandle<void>> handles;
+  for (int i = 0; i < kWaiters; ++i)
+    handles.push_back(tokio::spawn(wait_and_count(&notify, &woken)));
+  for (int k = 0; k < 5; ++k)
+    co_await tokio::task::yield_now();
+  notify.notify_waiters();  // current_thread: every waiter is queued by now
+  for (auto& h : handles)
+    co_await h;
+  EXPECT_EQ(woken.load(), kWaiters);
+  auto late = notify.notified();
+  EXPECT_FALSE(late.enable());
+}
+
 TOKIO_TEST(SyncNotify, NotifiedCreatedBeforeNotifyWaitersCompletes) {
   Notify notify;
   auto created = notify.notified();  // not polled, not enabled

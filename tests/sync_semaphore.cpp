@@ -129,6 +129,31 @@ TOKIO_TEST_ALL_FLAVORS(SyncSemaphore, CloseWakesWaitersWithAnError) {
   EXPECT_FALSE(late.has_value());
 }
 
+// More waiters than one WakeList batch: release and close wake them in several batches.
+TOKIO_TEST_ALL_FLAVORS(SyncSemaphore, ReleaseAndCloseWakeMoreWaitersThanOneBatch) {
+  constexpr std::size_t kWaiters = 100;
+  Semaphore sem(0);
+  std::vector<tokio::JoinHandle<bool>> served;
+  for (std::size_t i = 0; i < kWaiters; ++i)
+    served.push_back(tokio::spawn(acquire_reports_closed(&sem)));
+  for (int k = 0; k < 5; ++k)
+    co_await tokio::task::yield_now();
+  sem.add_permits(kWaiters);
+  for (auto& h : served)
+    EXPECT_FALSE(co_await h);
+  EXPECT_EQ(sem.available_permits(), kWaiters);  // each permit came back when its task ended
+  auto all = co_await sem.acquire_many(kWaiters);
+  EXPECT_TRUE(all.has_value());
+  std::vector<tokio::JoinHandle<bool>> refused;
+  for (std::size_t i = 0; i < kWaiters; ++i)
+    refused.push_back(tokio::spawn(acquire_reports_closed(&sem)));
+  for (int k = 0; k < 5; ++k)
+    co_await tokio::task::yield_now();
+  sem.close();
+  for (auto& h : refused)
+    EXPECT_TRUE(co_await h);
+}
+
 tokio::Task<int> ready_int(int value) {
   co_return value;
 }

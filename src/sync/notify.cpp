@@ -1,8 +1,6 @@
 #include "tokio/sync/notify.hpp"
 
-#include <vector>
-
-#include "tokio/detail/coop.hpp"
+#include "tokio/detail/wake_list.hpp"
 
 namespace tokio::sync {
 
@@ -48,25 +46,6 @@ bool Notified::enable() {
   return poll(nullptr);
 }
 
-bool Notified::await_ready() {
-  return poll(nullptr);
-}
-
-bool Notified::await_suspend(std::coroutine_handle<> awaiting) {
-  auto& ctx = detail::current_context("awaiting tokio::sync::Notify::notified()");
-  if (poll(ctx.task)) return false;
-  detail::suspend_leaf(ctx, this, awaiting);
-  return true;
-}
-
-bool Notified::poll_ready() noexcept {
-  try {
-    return poll(detail::tl_current_context->task);
-  } catch (...) {
-    return false;
-  }
-}
-
 void Notify::notify_one() noexcept {
   detail::Waker waker;
   {
@@ -84,18 +63,16 @@ void Notify::notify_one() noexcept {
 }
 
 void Notify::notify_waiters() noexcept {
-  thread_local std::vector<detail::Waker> wake;
-  {
-    std::lock_guard lock(mutex_);
-    generation_.fetch_add(1, std::memory_order_acq_rel);
-    while (Notified* w = waiters_.pop_front()) {
-      w->done_ = true;
-      wake.push_back(std::move(w->waker_));
-    }
-  }
-  for (auto& waker : wake)
-    waker.wake();
-  wake.clear();
+  detail::WakeList wake;
+  std::unique_lock lock(mutex_);
+  // Every Notified created or queued before this point completes: those created earlier see
+  // the new generation when polled; those queued are woken here. Queued ones still waiting
+  // for their batch also see the new generation if they are polled first.
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  wake.drain(waiters_, lock, [](Notified& w) {
+    w.done_ = true;
+    return std::move(w.waker_);
+  });
 }
 
 }  // namespace tokio::sync

@@ -46,21 +46,10 @@ void Sleep::reset(Instant deadline) {
   }
 }
 
-bool Sleep::await_ready() noexcept {
-  if (!detail::coop_has_budget()) return false;
-  if (elapsed_ || driver_->clock().now() >= deadline_) {
-    elapsed_ = true;
-    return true;
-  }
-  return false;
-}
-
-bool Sleep::await_suspend(std::coroutine_handle<> awaiting) {
-  auto& ctx = detail::current_context("awaiting a tokio::time::Sleep");
-  if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-  if (poll_elapsed(ctx.task)) return false;
-  detail::suspend_leaf(ctx, this, awaiting);
-  return true;
+bool Sleep::poll(detail::Header* task) {
+  if (task) return poll_elapsed(task);
+  if (!elapsed_ && driver_->clock().now() >= deadline_) elapsed_ = true;  // a check only
+  return elapsed_;
 }
 
 void Sleep::await_resume() noexcept {
@@ -86,14 +75,6 @@ bool Sleep::poll_elapsed(detail::Header* task) {
   armed_ = true;
   waker_task_ = task;
   return false;
-}
-
-bool Sleep::poll_ready() noexcept {
-  try {
-    return poll_elapsed(detail::tl_current_context->task);
-  } catch (...) {
-    return true;
-  }
 }
 
 }  // namespace tokio::time

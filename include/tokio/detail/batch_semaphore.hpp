@@ -14,14 +14,14 @@
 #include <atomic>
 #include <cstddef>
 #include <utility>
-#include <vector>
 
-#include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/spin_mutex.hpp"
 #include "tokio/detail/sync_seam.hpp"
+#include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -71,13 +71,14 @@ class BatchSemaphore {
   std::size_t cancel(Waiter& waiter, std::size_t n) noexcept;
 
  private:
+  using Lock = std::unique_lock<SpinMutex>;
   // Hands `n` permits to queued waiters in order (the rest become free); the wakers of the
-  // waiters this completes are appended to `wake`.
-  void release_locked(std::size_t n, std::vector<Waker>& wake) noexcept;
+  // waiters this completes go to `wake`, which is flushed (`lock` dropped and re-taken) when
+  // full.
+  void release_locked(std::size_t n, Lock& lock, WakeList& wake) noexcept;
   void unlink_locked(Waiter& w) noexcept;
   // Hands the pooled permits to the queue, if anyone waits.
-  void drain_pool_locked(std::vector<Waker>& wake) noexcept;
-  static std::vector<Waker>& wake_list() noexcept;
+  void drain_pool_locked(Lock& lock, WakeList& wake) noexcept;
 
   SpinMutex mutex_;
   seam::atomic<std::size_t> permits_;
@@ -93,7 +94,7 @@ class BatchSemaphore {
 /// assigned (the caller then owns them and must call `keep()`), false when the semaphore was
 /// closed. Destroyed without keep(), it gives back whatever had been assigned (cancel safety).
 /// `what` names the public call for the "outside of a task" error.
-class [[nodiscard]] AcquireOp final : public Leaf {
+class [[nodiscard]] AcquireOp final : public LeafOp<AcquireOp> {
  public:
   AcquireOp(BatchSemaphore& sem, std::size_t n, const char* what) noexcept
       : sem_(sem), n_(n), what_(what) {}
@@ -101,14 +102,6 @@ class [[nodiscard]] AcquireOp final : public Leaf {
   AcquireOp& operator=(const AcquireOp&) = delete;
   ~AcquireOp() { cancel(); }
 
-  bool await_ready() { return coop_has_budget() && poll_once(nullptr); }
-  bool await_suspend(std::coroutine_handle<> awaiting) {
-    auto& ctx = current_context(what_);
-    if (suspend_if_budget_spent(ctx, this, awaiting)) return true;
-    if (poll_once(ctx.task)) return false;
-    suspend_leaf(ctx, this, awaiting);
-    return true;
-  }
   bool await_resume() noexcept {
     coop_consume();
     return !closed_;
@@ -124,8 +117,10 @@ class [[nodiscard]] AcquireOp final : public Leaf {
   BatchSemaphore& semaphore() const noexcept { return sem_; }
 
  private:
+  friend LeafOp<AcquireOp>;
+  const char* what() const noexcept { return what_; }
   // True when the acquisition is over (permits assigned, or closed).
-  bool poll_once(Header* task) {
+  bool poll(Header* task) {
     if (n_ == 0) {  // nothing to wait for, but a closed semaphore still refuses
       closed_ = sem_.is_closed();
       return true;
@@ -147,13 +142,6 @@ class [[nodiscard]] AcquireOp final : public Leaf {
         return false;
     }
     return false;
-  }
-  bool poll_ready() noexcept override {
-    try {
-      return poll_once(tl_current_context->task);
-    } catch (...) {
-      return false;
-    }
   }
 
   BatchSemaphore& sem_;

@@ -21,6 +21,7 @@
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/spin_mutex.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/io/ready.hpp"
@@ -101,7 +102,7 @@ class Registration {
 /// The awaitable of a readiness wait: gives a ReadyEvent. Cancel-safe: destroying it unlinks
 /// its waiter. (At runtime shutdown the waiting task is cancelled, so a wait never outlives
 /// the reactor.)
-class [[nodiscard]] ReadinessOp final : public Leaf {
+class [[nodiscard]] ReadinessOp final : public LeafOp<ReadinessOp> {
  public:
   ReadinessOp(ScheduledIo& io, io::Interest interest, const char* what) noexcept
       : io_(io), what_(what) {
@@ -114,15 +115,16 @@ class [[nodiscard]] ReadinessOp final : public Leaf {
     if (waiter_.waker_task) io_.cancel(waiter_);
   }
 
-  bool await_ready() { return coop_has_budget() && io_.poll(waiter_, nullptr, event_); }
-  bool await_suspend(std::coroutine_handle<> awaiting);
   ReadyEvent await_resume() noexcept {
     coop_consume();
     return event_;
   }
 
  private:
-  bool poll_ready() noexcept override;
+  friend LeafOp<ReadinessOp>;
+  const char* what() const noexcept { return what_; }
+  bool poll(Header* task) { return io_.poll(waiter_, task, event_); }
+
   ScheduledIo& io_;
   const char* what_;
   IoWaiter waiter_;

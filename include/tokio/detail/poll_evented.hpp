@@ -16,9 +16,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/io_registration.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/io/ready.hpp"
 
 namespace tokio::detail {
@@ -64,7 +64,7 @@ class PollEvented {
 ///                               or gives it back as the result (accept's retry logic);
 ///   const char* what()          names the operation for misuse errors.
 template <class Call>
-class [[nodiscard]] IoOp final : public Leaf {
+class [[nodiscard]] IoOp final : public LeafOp<IoOp<Call>> {
  public:
   IoOp(ScheduledIo& io, io::Interest interest,
        Call call) noexcept(std::is_nothrow_move_constructible_v<Call>)
@@ -78,14 +78,6 @@ class [[nodiscard]] IoOp final : public Leaf {
     if (waiter_.waker_task) io_.cancel(waiter_);
   }
 
-  bool await_ready() { return coop_has_budget() && attempt(nullptr); }
-  bool await_suspend(std::coroutine_handle<> awaiting) {
-    auto& ctx = current_context(call_.what());
-    if (suspend_if_budget_spent(ctx, this, awaiting)) return true;
-    if (attempt(ctx.task)) return false;
-    suspend_leaf(ctx, this, awaiting);
-    return true;
-  }
   decltype(auto) await_resume() {
     coop_consume();
     if (error_ != 0) {
@@ -98,17 +90,11 @@ class [[nodiscard]] IoOp final : public Leaf {
   }
 
  private:
-  bool poll_ready() noexcept override {
-    try {
-      return attempt(tl_current_context->task);
-    } catch (...) {  // registering the waker failed to allocate: stay pending, polled again
-      return false;
-    }
-  }
-
+  friend LeafOp<IoOp>;
+  const char* what() noexcept { return call_.what(); }
   // True when the call completed (result_ or error_ set). With a task, a false return leaves
   // the waiter queued for the next readiness event.
-  bool attempt(Header* task) {
+  bool poll(Header* task) {
     for (;;) {
       if (!io_.poll(waiter_, task, event_)) return false;
       const ssize_t n = call_();

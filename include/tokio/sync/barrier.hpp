@@ -1,25 +1,27 @@
 // tokio::sync::Barrier: lets a fixed number of tasks wait for each other, after Tokio's
 // sync/barrier.rs.
 //
-// Design: a std::mutex guards `arrived_` and the intrusive list of suspended
-// waiters (the nodes live in the awaiting frames). The n-th arrival of a generation becomes its
-// leader: under the mutex it marks every queued waiter released, takes their wakers, resets
-// `arrived_`, which starts the next generation; it wakes them after dropping the mutex. A waiter's
-// `released_` flag is only read and written under the mutex, so the waiter that is polled
-// again (on its own thread) sees it set, and the leader never touches a waiter after it was
-// unlinked (a waiter unlinks itself, under the mutex, when destroyed early).
+// Design: a std::mutex guards `arrived_` and the intrusive list of suspended waiters (the nodes
+// live in the awaiting frames). The n-th arrival of a generation becomes its leader: under the
+// mutex it resets `arrived_`, which starts the next generation, marks every queued waiter
+// released and takes their wakers; it wakes them after dropping the mutex (in batches, see
+// WakeList::drain). A waiter's `released_` flag is only read and written under the mutex, so
+// the waiter that is polled again (on its own thread) sees it set, and the leader never
+// touches a waiter after it was unlinked (a waiter unlinks itself, under the mutex, when
+// destroyed early).
 #pragma once
 
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
-#include <vector>
 
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/leaf_op.hpp"
+#include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::sync {
@@ -56,7 +58,7 @@ class Barrier {
   Barrier& operator=(const Barrier&) = delete;
 
   /// The awaitable of wait(). The arrival happens when it is first awaited.
-  class [[nodiscard]] Wait final : detail::Leaf, public detail::ListLinks<Wait> {
+  class [[nodiscard]] Wait final : public detail::LeafOp<Wait>, public detail::ListLinks<Wait> {
    public:
     explicit Wait(Barrier& barrier) noexcept : barrier_(barrier) {}
     Wait(const Wait&) = delete;
@@ -67,14 +69,6 @@ class Barrier {
       if (is_linked()) barrier_.waiters_.remove(*this);
     }
 
-    bool await_ready() noexcept { return false; }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::Barrier::wait");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     BarrierWaitResult await_resume() noexcept {
       detail::coop_consume();
       return BarrierWaitResult(leader_);
@@ -82,8 +76,12 @@ class Barrier {
 
    private:
     friend class Barrier;
-    // Arrives on the first call; afterwards, true once the generation is released.
+    friend detail::LeafOp<Wait>;
+    static const char* what() noexcept { return "awaiting tokio::sync::Barrier::wait"; }
+    // Arrives on the first poll with a task (await_ready's check arrives nowhere); afterwards,
+    // true once the generation is released.
     bool poll(detail::Header* task) {
+      if (!task) return false;
       if (!arrived_) return barrier_.arrive(*this, task);
       std::lock_guard lock(barrier_.mutex_);
       if (released_) return true;
@@ -92,13 +90,6 @@ class Barrier {
         waker_task_ = task;
       }
       return false;
-    }
-    bool poll_ready() noexcept override {
-      try {
-        return poll(detail::tl_current_context->task);
-      } catch (...) {
-        return false;
-      }
     }
 
     Barrier& barrier_;
@@ -118,27 +109,23 @@ class Barrier {
   // Counts `w`'s arrival. The n-th arrival releases the generation and returns true (`w` is
   // the leader); otherwise `w` is queued with a waker for `task` and false is returned.
   bool arrive(Wait& w, detail::Header* task) {
-    thread_local std::vector<detail::Waker> wake;  // reused: no allocation in steady state
-    {
-      std::lock_guard lock(mutex_);
-      w.arrived_ = true;
-      if (++arrived_ < n_) {
-        w.waker_ = detail::task_waker(task);
-        w.waker_task_ = task;
-        waiters_.push_back(w);
-        return false;
-      }
-      w.leader_ = true;
-      arrived_ = 0;  // the next arrival starts the next generation
-      while (Wait* waiter = waiters_.pop_front()) {
-        waiter->released_ = true;
-        wake.push_back(std::move(waiter->waker_));
-      }
+    detail::WakeList wake;  // declared before the lock: woken after it is released
+    std::unique_lock lock(mutex_);
+    w.arrived_ = true;
+    if (++arrived_ < n_) {
+      w.waker_ = detail::task_waker(task);
+      w.waker_task_ = task;
+      waiters_.push_back(w);
+      return false;
     }
-    // Waking only schedules, so this never re-enters arrive() on this thread.
-    for (auto& waker : wake)
-      waker.wake();
-    wake.clear();
+    w.leader_ = true;
+    arrived_ = 0;  // the next arrival starts the next generation
+    // Releases exactly this generation: arrivals while the lock is dropped between batches
+    // queue for the next one.
+    wake.drain(waiters_, lock, [](Wait& waiter) {
+      waiter.released_ = true;
+      return std::move(waiter.waker_);
+    });
     return true;
   }
 

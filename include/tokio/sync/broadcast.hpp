@@ -34,13 +34,14 @@
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "tokio/detail/block_on_thread.hpp"
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/leaf_op.hpp"
+#include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
 #include "tokio/task/task.hpp"
@@ -175,14 +176,10 @@ class Shared {
   }
   void drop_sender() noexcept {
     if (tx_count_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      auto& wake = scratch();
-      const std::size_t first = wake.size();
-      {
-        std::lock_guard lock(mutex_);
-        closed_ = true;
-        drain_locked(rx_waiters_, wake);
-      }
-      wake_from(wake, first);
+      WakeList wake;  // declared before the lock: woken after it is released
+      std::unique_lock lock(mutex_);
+      closed_ = true;
+      drain_locked(rx_waiters_, lock, wake);
     }
     drop_ref();
   }
@@ -200,19 +197,17 @@ class Shared {
   }
   /// A receiver at `next` goes away: it no longer holds back the values it has not read.
   void unsubscribe(std::uint64_t next) noexcept {
-    auto& wake = scratch();
-    const std::size_t first = wake.size();
     {
-      std::lock_guard lock(mutex_);
+      WakeList wake;  // declared before the lock: woken after it is released
+      std::unique_lock lock(mutex_);
       // Positions older than tail - capacity were overwritten (their counts were reset).
       const std::uint64_t from = tail_ - next > capacity_ ? tail_ - capacity_ : next;
       for (std::uint64_t p = from; p != tail_; ++p) {
         Slot<T>& s = buffer_[p & mask_];
         if (--s.rem == 0) s.value.reset();
       }
-      if (--rx_count_ == 0) drain_locked(closed_waiters_, wake);
+      if (--rx_count_ == 0) drain_locked(closed_waiters_, lock, wake);
     }
-    wake_from(wake, first);
     drop_ref();
   }
   std::size_t receiver_count() const {
@@ -224,22 +219,17 @@ class Shared {
   /// Writes `value` at the tail and wakes every waiting receiver; returns how many receivers
   /// will see it, or 0 (leaving `value` alone) when there is none.
   std::size_t send(T& value) {
-    auto& wake = scratch();
-    const std::size_t first = wake.size();
-    std::size_t receivers;
-    {
-      std::lock_guard lock(mutex_);
-      receivers = rx_count_;
-      if (receivers == 0) return 0;
-      Slot<T>& s = buffer_[tail_ & mask_];
-      s.value.reset();  // overwritten: receivers that still wanted it will see Lagged
-      s.value.emplace(std::move(value));  // nothrow (static_assert above)
-      s.pos = tail_;
-      s.rem = receivers;
-      ++tail_;
-      drain_locked(rx_waiters_, wake);
-    }
-    wake_from(wake, first);
+    WakeList wake;  // declared before the lock: woken after it is released
+    std::unique_lock lock(mutex_);
+    const std::size_t receivers = rx_count_;
+    if (receivers == 0) return 0;
+    Slot<T>& s = buffer_[tail_ & mask_];
+    s.value.reset();  // overwritten: receivers that still wanted it will see Lagged
+    s.value.emplace(std::move(value));  // nothrow (static_assert above)
+    s.pos = tail_;
+    s.rem = receivers;
+    ++tail_;
+    drain_locked(rx_waiters_, lock, wake);
     return receivers;
   }
   /// Values still held for some receiver (sent, and not yet read by everyone who will).
@@ -340,22 +330,14 @@ class Shared {
   void unlink_locked(Waiter* w) noexcept {
     if (w && IntrusiveList<Waiter>::is_linked(*w)) rx_waiters_.remove(*w);
   }
-  static void drain_locked(IntrusiveList<Waiter>& list, std::vector<Waker>& out) {
-    while (Waiter* w = list.pop_front()) {
-      out.push_back(std::move(w->waker));
-      w->task = nullptr;
-    }
-  }
-  // Per-thread scratch space for wakers collected under the lock; it keeps its capacity, so
-  // steady-state sends do not allocate. Callers only use their own tail (re-entrancy safe).
-  static std::vector<Waker>& scratch() noexcept {
-    thread_local std::vector<Waker> wakers;
-    return wakers;
-  }
-  static void wake_from(std::vector<Waker>& wakers, std::size_t first) noexcept {
-    for (std::size_t i = first; i < wakers.size(); ++i)
-      wakers[i].wake();
-    wakers.resize(first);
+  // Collects the wakers of every waiter in `list` (see WakeList::drain: waiters that queue
+  // while the lock is dropped between batches wait for the next send).
+  static void drain_locked(IntrusiveList<Waiter>& list, std::unique_lock<std::mutex>& lock,
+                           WakeList& wake) noexcept {
+    wake.drain(list, lock, [](Waiter& w) {
+      w.task = nullptr;
+      return std::move(w.waker);
+    });
   }
 
   const std::size_t capacity_;
@@ -410,7 +392,7 @@ class Receiver {
   ~Receiver() { reset(); }
 
   /// The awaitable of recv(). Not copyable or movable.
-  class [[nodiscard]] Recv final : detail::Leaf {
+  class [[nodiscard]] Recv final : public detail::LeafOp<Recv> {
    public:
     explicit Recv(Receiver& rx) noexcept : rx_(rx) {}
     Recv(const Recv&) = delete;
@@ -419,17 +401,6 @@ class Receiver {
       if (queued_) rx_.shared_->cancel(waiter_);
     }
 
-    bool await_ready() {
-      if (!detail::coop_has_budget()) return false;
-      return poll(nullptr);
-    }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::broadcast::Receiver::recv()");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     Result<T, RecvError> await_resume() {
       detail::coop_consume();
       if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
@@ -444,6 +415,10 @@ class Receiver {
     }
 
    private:
+    friend detail::LeafOp<Recv>;
+    static const char* what() noexcept {
+      return "awaiting tokio::sync::broadcast::Receiver::recv()";
+    }
     // True when recv is over. Only ever true right before the awaiting coroutine resumes and
     // takes the outcome, so a cancelled recv never loses a value (cancel safety).
     bool poll(detail::Header* task) noexcept {
@@ -457,7 +432,6 @@ class Receiver {
         return true;
       }
     }
-    bool poll_ready() noexcept override { return poll(detail::tl_current_context->task); }
 
     Receiver& rx_;
     detail::broadcast::Waiter waiter_;
@@ -591,7 +565,7 @@ class Sender {
   bool same_channel(const Sender& other) const noexcept { return shared_ == other.shared_; }
 
   /// The awaitable of closed(). Not copyable or movable.
-  class [[nodiscard]] Closed final : detail::Leaf {
+  class [[nodiscard]] Closed final : public detail::LeafOp<Closed> {
    public:
     explicit Closed(const Sender& tx) noexcept : shared_(tx.shared_) {}
     Closed(const Closed&) = delete;
@@ -600,27 +574,17 @@ class Sender {
       if (queued_) shared_->cancel_closed(waiter_);
     }
 
-    bool await_ready() const { return detail::coop_has_budget() && shared_->receiver_count() == 0; }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::broadcast::Sender::closed()");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     void await_resume() const noexcept { detail::coop_consume(); }
 
    private:
+    friend detail::LeafOp<Closed>;
+    static const char* what() noexcept {
+      return "awaiting tokio::sync::broadcast::Sender::closed()";
+    }
     bool poll(detail::Header* task) {
+      if (!task) return shared_->receiver_count() == 0;
       queued_ = true;
       return shared_->poll_closed(waiter_, task);
-    }
-    bool poll_ready() noexcept override {
-      try {
-        return poll(detail::tl_current_context->task);
-      } catch (...) {
-        return false;
-      }
     }
 
     Shared* shared_;

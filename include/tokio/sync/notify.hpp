@@ -9,6 +9,7 @@
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::sync {
@@ -20,7 +21,8 @@ class Notify;
 ///
 /// Cancel safety: if it is destroyed after notify_one chose it but before it completed, the
 /// notification passes to the next waiter (or is stored), so none is lost.
-class [[nodiscard]] Notified final : detail::Leaf, public detail::ListLinks<Notified> {
+class [[nodiscard]] Notified final : public detail::LeafOp<Notified>,
+                                     public detail::ListLinks<Notified> {
  public:
   explicit Notified(Notify& notify) noexcept;
   Notified(const Notified&) = delete;
@@ -31,14 +33,17 @@ class [[nodiscard]] Notified final : detail::Leaf, public detail::ListLinks<Noti
   /// is already notified.
   bool enable();
 
-  bool await_ready();
-  bool await_suspend(std::coroutine_handle<> awaiting);
   void await_resume() noexcept { consumed_ = true; }
+  /// Not part of the cooperative budget (as in Tokio).
+  static constexpr bool cooperative() noexcept { return false; }
 
  private:
   friend class Notify;
+  friend detail::LeafOp<Notified>;
+  static const char* what() noexcept { return "awaiting tokio::sync::Notify::notified()"; }
+  // One poll: true when notified. Queues the waiter on the first call, also from await_ready
+  // and enable (with no task, then without a waker), so that no notification is missed.
   bool poll(detail::Header* task);
-  bool poll_ready() noexcept override;
 
   Notify& notify_;
   std::uint64_t generation_;

@@ -46,6 +46,7 @@
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/frame_alloc.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
@@ -256,37 +257,27 @@ class Sender {
 
   /// The awaitable of closed(): completes (with no value) once the Receiver is dropped or
   /// closed. Consumes one unit of the task's cooperative budget when it completes.
-  class [[nodiscard]] Closed final : detail::Leaf {
+  class [[nodiscard]] Closed final : public detail::LeafOp<Closed> {
    public:
     explicit Closed(Sender& tx) noexcept : tx_(tx) {}
     Closed(const Closed&) = delete;
     Closed& operator=(const Closed&) = delete;
 
-    bool await_ready() const noexcept {
-      // acquire: nothing is read after it; CLOSED only needs to be observed.
-      // A Sender that sent meanwhile (from another branch of a join) is done: nothing to wait
-      // for, as is_closed() reports.
-      return detail::coop_has_budget() &&
-             (!tx_.block_ ||
-              (tx_.block_->state.load(std::memory_order_acquire) & detail::oneshot::kClosed));
-    }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::oneshot::Sender::closed()");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     void await_resume() const noexcept { detail::coop_consume(); }
 
    private:
+    friend detail::LeafOp<Closed>;
+    static const char* what() noexcept { return "awaiting tokio::sync::oneshot::Sender::closed()"; }
     bool poll(detail::Header* task) noexcept {
+      // A Sender that sent meanwhile (from another branch of a join) is done: nothing to wait
+      // for, as is_closed() reports.
       Block* b = tx_.block_;
-      if (!b) return true;  // the Sender sent meanwhile; see await_ready
+      if (!b) return true;
+      // acquire: nothing is read after it; CLOSED only needs to be observed.
+      if (!task) return b->state.load(std::memory_order_acquire) & detail::oneshot::kClosed;
       return b->poll_register(b->tx_waker, detail::oneshot::kTxWaker, detail::oneshot::kClosed,
                               tx_.closed_task_, task);
     }
-    bool poll_ready() noexcept override { return poll(detail::tl_current_context->task); }
 
     Sender& tx_;
   };
@@ -359,33 +350,27 @@ class Receiver {
 
   /// The awaitable of `co_await rx`. Consumes one unit of the task's cooperative budget when
   /// it completes.
-  class [[nodiscard]] Awaiter final : detail::Leaf {
+  class [[nodiscard]] Awaiter final : public detail::LeafOp<Awaiter> {
    public:
     explicit Awaiter(Receiver& rx) noexcept : rx_(rx) {}
     Awaiter(const Awaiter&) = delete;
     Awaiter& operator=(const Awaiter&) = delete;
 
-    bool await_ready() const noexcept { return detail::coop_has_budget() && rx_.finished(); }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting a tokio::sync::oneshot::Receiver");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     Result<T, RecvError> await_resume() {
       detail::coop_consume();
       return rx_.take();
     }
 
    private:
+    friend detail::LeafOp<Awaiter>;
+    static const char* what() noexcept { return "awaiting a tokio::sync::oneshot::Receiver"; }
     bool poll(detail::Header* task) noexcept {
+      if (!task) return rx_.finished();
       Block* b = rx_.block_;
       return b->poll_register(b->rx_waker, detail::oneshot::kRxWaker,
                               detail::oneshot::kComplete | detail::oneshot::kClosed,
                               rx_.waker_task_, task);
     }
-    bool poll_ready() noexcept override { return poll(detail::tl_current_context->task); }
 
     Receiver& rx_;
   };

@@ -23,12 +23,13 @@
 #include <mutex>
 #include <shared_mutex>
 #include <utility>
-#include <vector>
 
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/leaf_op.hpp"
+#include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
 #include "tokio/task/task.hpp"
@@ -76,20 +77,12 @@ class WaitList {
   }
   /// Wakes every queued waiter (after the caller changed the condition).
   void notify_all() noexcept {
-    // A per-thread scratch vector keeps its capacity, so steady-state notification does not
-    // allocate; wakers are woken after the mutex is released.
-    thread_local std::vector<Waker> scratch;
-    const std::size_t first = scratch.size();  // re-entrancy safe: only our own tail
-    {
-      std::lock_guard lock(mutex_);
-      while (Waiter* w = list_.pop_front()) {
-        scratch.push_back(std::move(w->waker));
-        w->task = nullptr;
-      }
-    }
-    for (std::size_t i = first; i < scratch.size(); ++i)
-      scratch[i].wake();
-    scratch.resize(first);
+    WakeList wake;  // declared before the lock: woken after it is released
+    std::unique_lock lock(mutex_);
+    wake.drain(list_, lock, [](Waiter& w) {
+      w.task = nullptr;
+      return std::move(w.waker);
+    });
   }
 
  private:
@@ -255,7 +248,7 @@ class Receiver {
   bool same_channel(const Receiver& other) const noexcept { return shared_ == other.shared_; }
 
   /// The awaitable of changed(). Not copyable or movable.
-  class [[nodiscard]] Changed final : detail::Leaf {
+  class [[nodiscard]] Changed final : public detail::LeafOp<Changed> {
    public:
     Changed(Receiver& rx, bool cooperative) noexcept : rx_(rx), coop_(cooperative) {}
     Changed(const Changed&) = delete;
@@ -264,17 +257,8 @@ class Receiver {
       if (queued_) rx_.shared_->changed_waiters.cancel(waiter_);
     }
 
-    bool await_ready() {
-      if (coop_ && !detail::coop_has_budget()) return false;
-      return check();
-    }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::watch::Receiver::changed()");
-      if (coop_ && detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
+    /// wait_for consumes budget once for the whole wait, not per change.
+    bool cooperative() const noexcept { return coop_; }
     Result<void, RecvError> await_resume() noexcept {
       if (coop_) detail::coop_consume();
       if (!ok_) return Err(RecvError{});
@@ -282,6 +266,10 @@ class Receiver {
     }
 
    private:
+    friend detail::LeafOp<Changed>;
+    static const char* what() noexcept {
+      return "awaiting tokio::sync::watch::Receiver::changed()";
+    }
     // True when the wait is over: marks a new version seen (ok_), or finds the channel closed
     // with nothing unseen. Only ever true right before the awaiting coroutine resumes, so a
     // cancelled changed() never marks anything seen (cancel safety).
@@ -297,15 +285,9 @@ class Receiver {
       return (state & detail::watch::kClosed) != 0;
     }
     bool poll(detail::Header* task) {
+      if (!task) return check();
       queued_ = true;
       return rx_.shared_->changed_waiters.poll(waiter_, task, [this] { return check(); });
-    }
-    bool poll_ready() noexcept override {
-      try {
-        return poll(detail::tl_current_context->task);
-      } catch (...) {
-        return false;  // the waker could not be registered; a later wake polls again
-      }
     }
 
     Receiver& rx_;
@@ -471,7 +453,7 @@ class Sender {
   bool same_channel(const Sender& other) const noexcept { return shared_ == other.shared_; }
 
   /// The awaitable of closed(). Not copyable or movable.
-  class [[nodiscard]] Closed final : detail::Leaf {
+  class [[nodiscard]] Closed final : public detail::LeafOp<Closed> {
    public:
     explicit Closed(const Sender& tx) noexcept : shared_(tx.shared_) {}
     Closed(const Closed&) = delete;
@@ -480,29 +462,17 @@ class Sender {
       if (queued_) shared_->closed_waiters.cancel(waiter_);
     }
 
-    bool await_ready() const noexcept { return detail::coop_has_budget() && check(); }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting tokio::sync::watch::Sender::closed()");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (poll(ctx.task)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     void await_resume() const noexcept { detail::coop_consume(); }
 
    private:
+    friend detail::LeafOp<Closed>;
+    static const char* what() noexcept { return "awaiting tokio::sync::watch::Sender::closed()"; }
     // acquire: pairs with the last receiver's acq_rel decrement.
     bool check() const noexcept { return shared_->rx_count.load(std::memory_order_acquire) == 0; }
     bool poll(detail::Header* task) {
+      if (!task) return check();
       queued_ = true;
       return shared_->closed_waiters.poll(waiter_, task, [this] { return check(); });
-    }
-    bool poll_ready() noexcept override {
-      try {
-        return poll(detail::tl_current_context->task);
-      } catch (...) {
-        return false;
-      }
     }
 
     Shared* shared_;

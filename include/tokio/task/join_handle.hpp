@@ -9,6 +9,7 @@
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/task/id.hpp"
 
 namespace tokio::task {
@@ -84,19 +85,9 @@ class JoinHandle {
   /// The task's id.
   Id id() const { return Id(checked()->id); }
 
-  class Awaiter : detail::Leaf {
+  class Awaiter : public detail::LeafOp<Awaiter> {
    public:
     explicit Awaiter(JoinHandle& handle) noexcept : handle_(handle) {}
-    bool await_ready() const noexcept {
-      return detail::coop_has_budget() && detail::task_is_complete(handle_.task_);
-    }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("awaiting a tokio::JoinHandle");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (!register_waker(ctx)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
     T await_resume() {
       detail::coop_consume();
       handle_.consumed_ = true;
@@ -105,13 +96,12 @@ class JoinHandle {
     }
 
    private:
-    bool poll_ready() noexcept override {
+    friend detail::LeafOp<Awaiter>;
+    static const char* what() noexcept { return "awaiting a tokio::JoinHandle"; }
+    bool poll(detail::Header* task) noexcept {
       if (detail::task_is_complete(handle_.task_)) return true;
-      return !register_waker(*detail::tl_current_context);
-    }
-    // False when the task completed meanwhile (nothing registered).
-    bool register_waker(detail::Context& ctx) noexcept {
-      return detail::join_register_waker(handle_.task_, detail::task_waker(ctx.task));
+      // False from join_register_waker: the task completed meanwhile (nothing registered).
+      return task && !detail::join_register_waker(handle_.task_, detail::task_waker(task));
     }
     JoinHandle& handle_;
   };

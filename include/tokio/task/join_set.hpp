@@ -9,6 +9,7 @@
 #include "tokio/detail/cell.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/join_set_core.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/result.hpp"
 #include "tokio/task/join_error.hpp"
 #include "tokio/task/spawn.hpp"
@@ -49,20 +50,10 @@ class JoinSet {
   std::size_t len() const noexcept { return core_.len(); }
   bool is_empty() const noexcept { return len() == 0; }
 
-  class JoinNext : detail::Leaf {
+  class JoinNext : public detail::LeafOp<JoinNext> {
    public:
     explicit JoinNext(JoinSet& set) noexcept : set_(set) {}
-    bool await_ready() {
-      if (set_.is_empty()) return true;
-      return detail::coop_has_budget() && (taken_ = set_.core_.take_completed(nullptr));
-    }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      auto& ctx = detail::current_context("JoinSet::join_next");
-      if (detail::suspend_if_budget_spent(ctx, this, awaiting)) return true;
-      if (try_take(ctx)) return false;
-      detail::suspend_leaf(ctx, this, awaiting);
-      return true;
-    }
+    bool await_ready() { return set_.is_empty() || detail::LeafOp<JoinNext>::await_ready(); }
     std::optional<Outcome> await_resume() {
       if (!taken_) return std::nullopt;
       detail::coop_consume();
@@ -70,17 +61,13 @@ class JoinSet {
     }
 
    private:
-    bool try_take(detail::Context& ctx) {
-      const auto waker = detail::task_waker(ctx.task);
+    friend detail::LeafOp<JoinNext>;
+    static const char* what() noexcept { return "JoinSet::join_next"; }
+    bool poll(detail::Header* task) {
+      if (!task) return (taken_ = set_.core_.take_completed(nullptr)) != nullptr;
+      const auto waker = detail::task_waker(task);
       taken_ = set_.core_.take_completed(&waker);
       return taken_ != nullptr || set_.is_empty();
-    }
-    bool poll_ready() noexcept override {
-      try {
-        return try_take(*detail::tl_current_context);
-      } catch (...) {
-        return true;  // allocation failure: resume, await_resume reports what it can
-      }
     }
     JoinSet& set_;
     detail::Header* taken_ = nullptr;

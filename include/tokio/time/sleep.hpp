@@ -5,6 +5,7 @@
 
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/timer_entry.hpp"
 #include "tokio/time/instant.hpp"
 
@@ -26,7 +27,7 @@ namespace tokio::time {
 /// without enable_time.
 /// Cancel safety: cancel-safe; destroying a pending Sleep unlinks its timer (O(1)).
 /// Thread safety: a Sleep is awaited by one task at a time.
-class [[nodiscard]] Sleep final : detail::Leaf {
+class [[nodiscard]] Sleep final : public detail::LeafOp<Sleep> {
  public:
   explicit Sleep(Instant deadline);
   ~Sleep();
@@ -41,8 +42,6 @@ class [[nodiscard]] Sleep final : detail::Leaf {
   /// at the new deadline, earlier or later).
   void reset(Instant deadline);
 
-  bool await_ready() noexcept;
-  bool await_suspend(std::coroutine_handle<> awaiting);
   void await_resume() noexcept;
 
   /// Registers `task`'s waker (or replaces another task's) and returns whether the deadline
@@ -50,7 +49,9 @@ class [[nodiscard]] Sleep final : detail::Leaf {
   bool poll_elapsed(detail::Header* task);
 
  private:
-  bool poll_ready() noexcept override;
+  friend detail::LeafOp<Sleep>;
+  static const char* what() noexcept { return "awaiting a tokio::time::Sleep"; }
+  bool poll(detail::Header* task);
 
   detail::TimeDriver* driver_;
   Instant deadline_;

@@ -1,12 +1,12 @@
 // ScheduledIo, Registration and the readiness awaitable (see tokio/detail/io_registration.hpp).
 #include <mutex>
 #include <utility>
-#include <vector>
 
 #include "runtime/driver/driver.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/io_registration.hpp"
 #include "tokio/detail/runtime_inner.hpp"
+#include "tokio/detail/wake_list.hpp"
 
 namespace tokio::detail {
 
@@ -27,22 +27,22 @@ void ScheduledIo::set_readiness(io::Ready ready, std::uint32_t tick) noexcept {
     next = (word & kReadyMask) | ready.bits() | ((std::uint64_t{tick} << kTickShift) & kTickMask);
   } while (!readiness_.compare_exchange_weak(word, next, std::memory_order_release,
                                              std::memory_order_relaxed));
-  // Wake the waiters this readiness satisfies; wake after unlocking (waking only schedules,
-  // so the per-thread list is never used re-entrantly).
-  thread_local std::vector<Waker> wake;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto it = waiters_.begin(); it != waiters_.end();) {
-      IoWaiter& w = *it++;  // step past it before it is unlinked
-      if (!(w.interest & ready).is_empty()) {
-        waiters_.remove(w);
-        wake.push_back(std::move(w.waker));
-      }
+  // Wake the waiters this readiness satisfies, after unlocking. More than a WakeList holds are
+  // woken in batches; the scan restarts after each (the list may have changed meanwhile).
+  WakeList wake;
+  std::unique_lock lock(mutex_);
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    IoWaiter& w = *it++;  // step past it before it is unlinked
+    if ((w.interest & ready).is_empty()) continue;
+    waiters_.remove(w);
+    wake.push(std::move(w.waker));
+    if (wake.full()) {
+      wake.flush_if_full(lock);
+      it = waiters_.begin();
     }
   }
-  for (auto& waker : wake)
-    waker.wake();
-  wake.clear();
+  lock.unlock();
+  wake.wake_all();
 }
 
 void ScheduledIo::clear_readiness(ReadyEvent event) noexcept {
@@ -79,22 +79,6 @@ bool ScheduledIo::poll(IoWaiter& waiter, Header* task, ReadyEvent& out) {
 void ScheduledIo::cancel(IoWaiter& waiter) noexcept {
   std::lock_guard lock(mutex_);
   if (IntrusiveList<IoWaiter>::is_linked(waiter)) waiters_.remove(waiter);
-}
-
-bool ReadinessOp::await_suspend(std::coroutine_handle<> awaiting) {
-  auto& ctx = current_context(what_);
-  if (suspend_if_budget_spent(ctx, this, awaiting)) return true;
-  if (io_.poll(waiter_, ctx.task, event_)) return false;
-  suspend_leaf(ctx, this, awaiting);
-  return true;
-}
-
-bool ReadinessOp::poll_ready() noexcept {
-  try {
-    return io_.poll(waiter_, tl_current_context->task, event_);
-  } catch (...) {
-    return false;
-  }
 }
 
 namespace {

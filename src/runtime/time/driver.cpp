@@ -1,8 +1,7 @@
 #include "runtime/time/driver.hpp"
 
-#include <vector>
-
 #include "runtime/driver/driver.hpp"
+#include "tokio/detail/wake_list.hpp"
 
 namespace tokio::detail {
 
@@ -114,21 +113,21 @@ std::optional<time::Instant> TimeDriver::next_deadline() noexcept {
 
 std::size_t TimeDriver::process() noexcept {
   if (!has_timers()) return 0;
-  // Reused per thread so that firing timers allocates nothing in steady state.
-  thread_local std::vector<Waker> wakers;
-  {
-    std::lock_guard lock(mutex_);
-    const std::uint64_t now = now_tick(clock_.now());
-    while (TimerEntry* entry = wheel_.poll(now)) {
-      wakers.push_back(std::move(entry->waker));
-      armed_.fetch_sub(1, std::memory_order_relaxed);
-      entry->fired.store(true, std::memory_order_release);  // last touch: the Sleep may go now
-    }
+  std::size_t fired = 0;
+  WakeList wake;
+  std::unique_lock lock(mutex_);
+  const std::uint64_t now = now_tick(clock_.now());
+  // The wheel hands out one due entry at a time and keeps the rest linked, so the lock can be
+  // dropped between batches (flush) while Sleeps are destroyed or re-armed.
+  while (TimerEntry* entry = wheel_.poll(now)) {
+    wake.push(std::move(entry->waker));
+    armed_.fetch_sub(1, std::memory_order_relaxed);
+    entry->fired.store(true, std::memory_order_release);  // last touch: the Sleep may go now
+    ++fired;
+    wake.flush_if_full(lock);
   }
-  const std::size_t fired = wakers.size();
-  for (auto& waker : wakers)
-    waker.wake();
-  wakers.clear();
+  lock.unlock();
+  wake.wake_all();
   return fired;
 }
 

@@ -4,8 +4,8 @@
 // thread parked in the I/O driver asks park_timeout() how long it may sleep and calls process()
 // when it wakes (and the workers call it on maintenance), which fires every due timer: under
 // the lock each due entry gives up its waker and gets `fired` set (release) as the last touch,
-// then the wakers are woken outside the lock. A Sleep that sees `fired` (acquire) may be
-// destroyed at once: the driver never touches a fired entry again.
+// then the wakers are woken outside the lock, in batches of WakeList::kCapacity. A Sleep that sees
+// `fired` (acquire) may be destroyed at once: the driver never touches a fired entry again.
 //
 // Ticks are milliseconds since the driver's start; a deadline is rounded up to the next tick,
 // so a timer never fires early.

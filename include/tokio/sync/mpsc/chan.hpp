@@ -30,6 +30,7 @@
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/spin_mutex.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/sync/notify.hpp"
@@ -285,36 +286,24 @@ class Chan {
 
 /// The awaitable of Receiver::recv: gives std::optional<T>, empty once the channel is finished.
 template <class T>
-class [[nodiscard]] Recv final : Leaf {
+class [[nodiscard]] Recv final : public LeafOp<Recv<T>> {
  public:
   explicit Recv(Chan<T>* chan) noexcept : chan_(chan) {}
   Recv(const Recv&) = delete;
   Recv& operator=(const Recv&) = delete;
 
-  bool await_ready() { return coop_has_budget() && poll(nullptr); }
-  bool await_suspend(std::coroutine_handle<> awaiting) {
-    auto& ctx = current_context("awaiting tokio::sync::mpsc::Receiver::recv");
-    if (suspend_if_budget_spent(ctx, this, awaiting)) return true;
-    if (poll(ctx.task)) return false;
-    suspend_leaf(ctx, this, awaiting);
-    return true;
-  }
   std::optional<T> await_resume() noexcept(std::is_nothrow_move_constructible_v<T>) {
     coop_consume();
     return std::move(value_);
   }
 
  private:
+  friend LeafOp<Recv>;
+  static const char* what() noexcept { return "awaiting tokio::sync::mpsc::Receiver::recv"; }
   // True when done: a value was taken (it is in value_ and is returned at once, so a select
   // that drops this awaitable never loses one) or the channel is finished.
   bool poll(Header* task) { return chan_->poll_recv(task, value_) != Chan<T>::Poll::Pending; }
-  bool poll_ready() noexcept override {
-    try {
-      return poll(tl_current_context->task);
-    } catch (...) {
-      return false;
-    }
-  }
+
   Chan<T>* chan_;
   std::optional<T> value_;
 };
@@ -322,37 +311,26 @@ class [[nodiscard]] Recv final : Leaf {
 /// The awaitable of Receiver::recv_many: gives how many values were appended (0 when the
 /// channel is finished or `limit` is 0).
 template <class T>
-class [[nodiscard]] RecvMany final : Leaf {
+class [[nodiscard]] RecvMany final : public LeafOp<RecvMany<T>> {
  public:
   RecvMany(Chan<T>* chan, std::vector<T>& out, std::size_t limit) noexcept
       : chan_(chan), out_(out), limit_(limit), before_(out.size()) {}
   RecvMany(const RecvMany&) = delete;
   RecvMany& operator=(const RecvMany&) = delete;
 
-  bool await_ready() { return limit_ == 0 || (coop_has_budget() && poll(nullptr)); }
-  bool await_suspend(std::coroutine_handle<> awaiting) {
-    auto& ctx = current_context("awaiting tokio::sync::mpsc::Receiver::recv_many");
-    if (suspend_if_budget_spent(ctx, this, awaiting)) return true;
-    if (poll(ctx.task)) return false;
-    suspend_leaf(ctx, this, awaiting);
-    return true;
-  }
+  bool await_ready() { return limit_ == 0 || LeafOp<RecvMany>::await_ready(); }
   std::size_t await_resume() noexcept {
     coop_consume();
     return out_.size() - before_;
   }
 
  private:
+  friend LeafOp<RecvMany>;
+  static const char* what() noexcept { return "awaiting tokio::sync::mpsc::Receiver::recv_many"; }
   bool poll(Header* task) {
     return chan_->poll_recv_many(task, out_, limit_) != Chan<T>::Poll::Pending;
   }
-  bool poll_ready() noexcept override {
-    try {
-      return poll(tl_current_context->task);
-    } catch (...) {
-      return false;
-    }
-  }
+
   Chan<T>* chan_;
   std::vector<T>& out_;
   std::size_t limit_;
