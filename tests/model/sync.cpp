@@ -83,7 +83,9 @@ MODEL_SCENARIO(oneshot_send_vs_close) {
   check("oneshot: a send races Receiver::close", [] {
     g_live = 0;
     {
-      auto [tx, rx] = tokio::sync::oneshot::channel<Counted>();
+      auto channel = tokio::sync::oneshot::channel<Counted>();
+      auto& tx = channel.first;
+      auto& rx = channel.second;
       bool delivered = false;
       Thread sender([&] { delivered = tx.send(Counted{}).has_value(); });
       rx.close();
