@@ -1,11 +1,24 @@
 #include "tokio/sync/notify.hpp"
 
+#include <utility>
+
 #include "tokio/detail/wake_list.hpp"
 
 namespace tokio::sync {
 
 Notified::Notified(Notify& notify) noexcept
     : notify_(notify), generation_(notify.generation_.load(std::memory_order_acquire)) {}
+
+Notified::Notified(Notified&& other) noexcept
+    : LeafOp<Notified>(other),
+      ListLinks<Notified>(std::move(other)),  // asserts that `other` is not queued
+      notify_(other.notify_),
+      generation_(other.generation_),
+      // Not queued, so no notifier touches these: no lock needed. A pending forward of
+      // notify_one's choice moves too.
+      notified_one_(std::exchange(other.notified_one_, false)),
+      done_(other.done_),
+      consumed_(other.consumed_) {}
 
 Notified::~Notified() {
   bool forward = false;

@@ -24,6 +24,13 @@ namespace tokio::time {
 Sleep::Sleep(Instant deadline)
     : driver_(&detail::current_time_driver("tokio::time::Sleep")), deadline_(deadline) {}
 
+Sleep::Sleep(Sleep&& other) noexcept
+    : LeafOp<Sleep>(other),
+      driver_(other.driver_),
+      deadline_(other.deadline_),
+      elapsed_(other.elapsed_ ||
+               (other.armed_ && other.entry_.fired.load(std::memory_order_acquire))) {}
+
 Sleep::~Sleep() {
   if (armed_ && !entry_.fired.load(std::memory_order_acquire)) driver_->disarm(entry_);
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <utility>
 
@@ -98,7 +99,18 @@ class [[nodiscard]] AcquireOp final : public LeafOp<AcquireOp> {
  public:
   AcquireOp(BatchSemaphore& sem, std::size_t n, const char* what) noexcept
       : sem_(sem), n_(n), what_(what) {}
-  AcquireOp(const AcquireOp&) = delete;
+  /// Movable until first awaited (select and timeout move their operands in): the moved-from
+  /// op then gives nothing back. Moving one that was polled is a bug (asserted).
+  AcquireOp(AcquireOp&& other) noexcept
+      : LeafOp<AcquireOp>(other),
+        sem_(other.sem_),
+        n_(other.n_),
+        what_(other.what_),
+        kept_(std::exchange(other.kept_, true)),
+        closed_(other.closed_) {
+    assert(!other.waiter_.is_linked() && !other.waiter_.done.load(std::memory_order_relaxed) &&
+           "an AcquireOp cannot move once awaited");
+  }
   AcquireOp& operator=(const AcquireOp&) = delete;
   ~AcquireOp() { cancel(); }
 

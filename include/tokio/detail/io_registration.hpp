@@ -108,7 +108,8 @@ class [[nodiscard]] ReadinessOp final : public LeafOp<ReadinessOp> {
       : io_(io), what_(what) {
     waiter_.interest = io::Ready::from_interest(interest);
   }
-  ReadinessOp(const ReadinessOp&) = delete;
+  /// Movable until first awaited (its waiter must not be queued: asserted).
+  ReadinessOp(ReadinessOp&&) noexcept = default;
   ReadinessOp& operator=(const ReadinessOp&) = delete;
   ~ReadinessOp() {
     // waker_task is written only by the awaiting task: set means the waiter may be queued.

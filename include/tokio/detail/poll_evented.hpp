@@ -71,7 +71,8 @@ class [[nodiscard]] IoOp final : public LeafOp<IoOp<Call>> {
       : io_(io), call_(std::move(call)) {
     waiter_.interest = io::Ready::from_interest(interest);
   }
-  IoOp(const IoOp&) = delete;
+  /// Movable until first awaited (its waiter must not be queued: asserted).
+  IoOp(IoOp&&) noexcept(std::is_nothrow_move_constructible_v<Call>) = default;
   IoOp& operator=(const IoOp&) = delete;
   ~IoOp() {
     // waker_task is written only by the awaiting task: set means the waiter may be queued.

@@ -61,7 +61,7 @@ class Barrier {
   class [[nodiscard]] Wait final : public detail::LeafOp<Wait>, public detail::ListLinks<Wait> {
    public:
     explicit Wait(Barrier& barrier) noexcept : barrier_(barrier) {}
-    Wait(const Wait&) = delete;
+    Wait(Wait&&) noexcept = default;  // until first awaited (it may then be queued)
     Wait& operator=(const Wait&) = delete;
     ~Wait() {
       if (!arrived_ || leader_) return;

@@ -391,11 +391,11 @@ class Receiver {
   /// wakes Sender::closed() waiters.
   ~Receiver() { reset(); }
 
-  /// The awaitable of recv(). Not copyable or movable.
+  /// The awaitable of recv(). Movable until first awaited; not copyable.
   class [[nodiscard]] Recv final : public detail::LeafOp<Recv> {
    public:
     explicit Recv(Receiver& rx) noexcept : rx_(rx) {}
-    Recv(const Recv&) = delete;
+    Recv(Recv&&) noexcept = default;  // until first awaited (its waiter is then queued)
     Recv& operator=(const Recv&) = delete;
     ~Recv() {
       if (queued_) rx_.shared_->cancel(waiter_);
@@ -564,11 +564,11 @@ class Sender {
   /// True when both senders belong to the same channel.
   bool same_channel(const Sender& other) const noexcept { return shared_ == other.shared_; }
 
-  /// The awaitable of closed(). Not copyable or movable.
+  /// The awaitable of closed(). Movable until first awaited; not copyable.
   class [[nodiscard]] Closed final : public detail::LeafOp<Closed> {
    public:
     explicit Closed(const Sender& tx) noexcept : shared_(tx.shared_) {}
-    Closed(const Closed&) = delete;
+    Closed(Closed&&) noexcept = default;  // until first awaited (its waiter is then queued)
     Closed& operator=(const Closed&) = delete;
     ~Closed() {
       if (queued_) shared_->cancel_closed(waiter_);

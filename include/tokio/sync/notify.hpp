@@ -17,7 +17,8 @@ namespace tokio::sync {
 class Notify;
 
 /// The future of Notify::notified(). Completes on notify_one (FIFO among waiters, or a stored
-/// permit) or on a notify_waiters called after it was created. Not copyable or movable.
+/// permit) or on a notify_waiters called after it was created. Movable until it is first
+/// awaited or enabled (select moves it in); not copyable.
 ///
 /// Cancel safety: if it is destroyed after notify_one chose it but before it completed, the
 /// notification passes to the next waiter (or is stored), so none is lost.
@@ -25,7 +26,9 @@ class [[nodiscard]] Notified final : public detail::LeafOp<Notified>,
                                      public detail::ListLinks<Notified> {
  public:
   explicit Notified(Notify& notify) noexcept;
-  Notified(const Notified&) = delete;
+  /// Moves a Notified that was not yet awaited or enabled (asserted: it must not be queued).
+  Notified(Notified&& other) noexcept;
+  Notified& operator=(const Notified&) = delete;
   ~Notified();
 
   /// Registers this waiter now, before it is awaited, so that a notify_one or notify_waiters

@@ -260,7 +260,7 @@ class Sender {
   class [[nodiscard]] Closed final : public detail::LeafOp<Closed> {
    public:
     explicit Closed(Sender& tx) noexcept : tx_(tx) {}
-    Closed(const Closed&) = delete;
+    Closed(Closed&&) noexcept = default;
     Closed& operator=(const Closed&) = delete;
 
     void await_resume() const noexcept { detail::coop_consume(); }
@@ -353,7 +353,7 @@ class Receiver {
   class [[nodiscard]] Awaiter final : public detail::LeafOp<Awaiter> {
    public:
     explicit Awaiter(Receiver& rx) noexcept : rx_(rx) {}
-    Awaiter(const Awaiter&) = delete;
+    Awaiter(Awaiter&&) noexcept = default;
     Awaiter& operator=(const Awaiter&) = delete;
 
     Result<T, RecvError> await_resume() {

@@ -247,11 +247,11 @@ class Receiver {
   /// True when both receivers belong to the same channel.
   bool same_channel(const Receiver& other) const noexcept { return shared_ == other.shared_; }
 
-  /// The awaitable of changed(). Not copyable or movable.
+  /// The awaitable of changed(). Movable until first awaited; not copyable.
   class [[nodiscard]] Changed final : public detail::LeafOp<Changed> {
    public:
     Changed(Receiver& rx, bool cooperative) noexcept : rx_(rx), coop_(cooperative) {}
-    Changed(const Changed&) = delete;
+    Changed(Changed&&) noexcept = default;  // until first awaited (its waiter is then queued)
     Changed& operator=(const Changed&) = delete;
     ~Changed() {
       if (queued_) rx_.shared_->changed_waiters.cancel(waiter_);
@@ -452,11 +452,11 @@ class Sender {
   /// True when both senders belong to the same channel.
   bool same_channel(const Sender& other) const noexcept { return shared_ == other.shared_; }
 
-  /// The awaitable of closed(). Not copyable or movable.
+  /// The awaitable of closed(). Movable until first awaited; not copyable.
   class [[nodiscard]] Closed final : public detail::LeafOp<Closed> {
    public:
     explicit Closed(const Sender& tx) noexcept : shared_(tx.shared_) {}
-    Closed(const Closed&) = delete;
+    Closed(Closed&&) noexcept = default;  // until first awaited (its waiter is then queued)
     Closed& operator=(const Closed&) = delete;
     ~Closed() {
       if (queued_) shared_->closed_waiters.cancel(waiter_);

@@ -20,8 +20,9 @@ namespace tokio::time {
 /// A Sleep is bound to the runtime it was created in and registers with that runtime's timer
 /// wheel the first time it is awaited (no allocation: the timer entry lives in the Sleep).
 /// Resolution is 1 ms; a Sleep never completes before its deadline. It can be awaited again
-/// after `reset`. Sleep is neither copyable nor movable (it is linked into the wheel while
-/// pending); return it by value from a function (guaranteed elision) or keep it in place.
+/// after `reset`. Sleep is movable (select and timeout move it in), not copyable: the new Sleep
+/// has the same deadline and registers its own timer when awaited, and the moved-from one
+/// unlinks its timer when destroyed.
 ///
 /// Errors: the constructor throws std::logic_error outside a runtime, or on a runtime built
 /// without enable_time.
@@ -30,8 +31,8 @@ namespace tokio::time {
 class [[nodiscard]] Sleep final : public detail::LeafOp<Sleep> {
  public:
   explicit Sleep(Instant deadline);
+  Sleep(Sleep&& other) noexcept;
   ~Sleep();
-  Sleep(const Sleep&) = delete;
   Sleep& operator=(const Sleep&) = delete;
 
   /// The instant at which this Sleep completes.

@@ -130,7 +130,7 @@ class Sender : public detail::mpsc::SenderBase<T> {
         : chan_(chan),
           value_(std::move(value)),
           op_(chan->semaphore(), 1, "awaiting tokio::sync::mpsc::Sender::send") {}
-    Send(const Send&) = delete;
+    Send(Send&&) = default;  // until first awaited (see AcquireOp)
     Send& operator=(const Send&) = delete;
     // A capacity unit assigned to a send that never completed (cancelled, closed, or a push
     // that threw) goes back, and a closed channel's receiver may be waiting for exactly that.
@@ -158,7 +158,7 @@ class Sender : public detail::mpsc::SenderBase<T> {
     using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
     explicit Reserve(Chan* chan)
         : chan_(chan), op_(chan->semaphore(), 1, "awaiting tokio::sync::mpsc::Sender::reserve") {}
-    Reserve(const Reserve&) = delete;
+    Reserve(Reserve&&) noexcept = default;  // until first awaited (see AcquireOp)
     Reserve& operator=(const Reserve&) = delete;
     ~Reserve() {  // as ~Send
       if (op_.cancel()) chan_->permit_returned();

@@ -289,7 +289,7 @@ template <class T>
 class [[nodiscard]] Recv final : public LeafOp<Recv<T>> {
  public:
   explicit Recv(Chan<T>* chan) noexcept : chan_(chan) {}
-  Recv(const Recv&) = delete;
+  Recv(Recv&&) noexcept(std::is_nothrow_move_constructible_v<T>) = default;
   Recv& operator=(const Recv&) = delete;
 
   std::optional<T> await_resume() noexcept(std::is_nothrow_move_constructible_v<T>) {
@@ -315,7 +315,7 @@ class [[nodiscard]] RecvMany final : public LeafOp<RecvMany<T>> {
  public:
   RecvMany(Chan<T>* chan, std::vector<T>& out, std::size_t limit) noexcept
       : chan_(chan), out_(out), limit_(limit), before_(out.size()) {}
-  RecvMany(const RecvMany&) = delete;
+  RecvMany(RecvMany&&) noexcept = default;
   RecvMany& operator=(const RecvMany&) = delete;
 
   bool await_ready() { return limit_ == 0 || LeafOp<RecvMany>::await_ready(); }
