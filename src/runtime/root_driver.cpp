@@ -11,6 +11,7 @@
 #include "runtime/enter.hpp"
 #include "runtime/scheduler/scheduler_ptr.hpp"
 #include "tokio/detail/block_on_thread.hpp"
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -25,7 +26,7 @@ constinit thread_local const RootScheduler* tl_polling = nullptr;
 // loop returned (from a thread that still holds a clone of the waker) touches live memory.
 struct RootScheduler final : Scheduler {
   Parker parker{nullptr};
-  std::atomic<bool> notified{true};
+  seam::atomic<bool> notified{true};
 
   void schedule(Header*, bool) noexcept override {
     // The driving thread itself (a yield in the body) is awake: no unpark needed.

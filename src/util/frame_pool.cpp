@@ -46,6 +46,8 @@ struct FreeBlock {
 
 // Batches of exactly kBatch blocks, per class, shared by all threads. Guarded by `mutex`.
 struct Depot {
+  // A plain std::mutex, not the sync seam's: the allocator is not under model check (a
+  // thread-local refill would make the checker's schedules differ between iterations).
   std::mutex mutex;
   FreeBlock* batches[kClasses] = {};
   std::uint32_t counts[kClasses] = {};

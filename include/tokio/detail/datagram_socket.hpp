@@ -22,6 +22,7 @@
 
 #include "tokio/detail/poll_evented.hpp"
 #include "tokio/detail/stream_socket.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/io/ready.hpp"
 
 namespace tokio::detail {
@@ -155,7 +156,7 @@ class DatagramSocket {
   PollEvented io_;
   // Set by shutdown(SHUT_RD / SHUT_RDWR), read by receives on any thread. Relaxed: it only
   // turns a later EAGAIN into "no datagram"; the kernel's own state orders the rest.
-  mutable std::atomic<bool> read_shutdown_{false};
+  mutable seam::atomic<bool> read_shutdown_{false};
 };
 
 }  // namespace tokio::detail

@@ -34,6 +34,7 @@
 
 #include "tokio/detail/awaitable.hpp"
 #include "tokio/detail/context.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -67,7 +68,7 @@ class ForeignWaitBase : public Leaf {
  private:
   bool poll_ready() noexcept final;
 
-  std::atomic<bool> fired_{false};
+  seam::atomic<bool> fired_{false};
   Waker waker_;
   Context* parent_ = nullptr;
   Context sub_;

@@ -23,6 +23,7 @@
 #include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/spin_mutex.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/io/ready.hpp"
 
@@ -69,7 +70,7 @@ class ScheduledIo {
 
  private:
   bool check(io::Ready interest, ReadyEvent& out) const noexcept;
-  std::atomic<std::uint64_t> readiness_{0};
+  seam::atomic<std::uint64_t> readiness_{0};
   SpinMutex mutex_;
   IntrusiveList<IoWaiter> waiters_;
 };

@@ -14,6 +14,7 @@
 
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -23,14 +24,14 @@ class JoinSetCore {
   struct Shared;
   struct Entry : ListLinks<Entry> {
     enum class Where { None, Idle, Notified };
-    std::atomic<std::uint32_t> refs{1};
+    seam::atomic<std::uint32_t> refs{1};
     std::shared_ptr<Shared> shared;
     Header* task;               // holds a JoinHandle's reference and join interest
     Where where = Where::None;  // which list holds it (None: unlinked)
   };
   using List = IntrusiveList<Entry>;
   struct Shared {
-    std::mutex mutex;
+    seam::mutex mutex;
     List idle;
     List notified;
     std::size_t len = 0;  // entries in either list

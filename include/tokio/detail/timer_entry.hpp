@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "tokio/detail/intrusive_list.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -18,7 +19,7 @@ struct TimerEntry : ListLinks<TimerEntry> {
   std::uint64_t deadline = 0;  // in driver ticks (milliseconds since the driver's start)
   std::uint8_t level = 0;      // where it is linked (TimerWheel::kLevels: among the due ones)
   std::uint8_t slot = 0;
-  std::atomic<bool> fired{false};  // the deadline passed and the waker was taken
+  seam::atomic<bool> fired{false};  // the deadline passed and the waker was taken
   Waker waker;
 };
 

@@ -21,6 +21,7 @@
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/leaf_op.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 
@@ -130,7 +131,7 @@ class Barrier {
   }
 
   const std::size_t n_;
-  std::mutex mutex_;
+  detail::seam::mutex mutex_;
   // Guarded by mutex_:
   std::size_t arrived_ = 0;  // arrivals in the current generation
   detail::IntrusiveList<Wait> waiters_;

@@ -41,6 +41,7 @@
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/leaf_op.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
@@ -332,7 +333,7 @@ class Shared {
   }
   // Collects the wakers of every waiter in `list` (see WakeList::drain: waiters that queue
   // while the lock is dropped between batches wait for the next send).
-  static void drain_locked(IntrusiveList<Waiter>& list, std::unique_lock<std::mutex>& lock,
+  static void drain_locked(IntrusiveList<Waiter>& list, std::unique_lock<detail::seam::mutex>& lock,
                            WakeList& wake) noexcept {
     wake.drain(list, lock, [](Waiter& w) {
       w.task = nullptr;
@@ -342,15 +343,15 @@ class Shared {
 
   const std::size_t capacity_;
   const std::uint64_t mask_;
-  mutable std::mutex mutex_;
+  mutable detail::seam::mutex mutex_;
   std::unique_ptr<Slot<T>[]> buffer_;     // slots guarded by mutex_
   std::uint64_t tail_ = 0;                // guarded by mutex_
   std::size_t rx_count_ = 0;              // guarded by mutex_
   bool closed_ = false;                   // every Sender gone; guarded by mutex_
   IntrusiveList<Waiter> rx_waiters_;      // guarded by mutex_
   IntrusiveList<Waiter> closed_waiters_;  // guarded by mutex_
-  std::atomic<std::size_t> tx_count_{0};
-  std::atomic<std::size_t> refs_{0};
+  detail::seam::atomic<std::size_t> tx_count_{0};
+  detail::seam::atomic<std::size_t> refs_{0};
 };
 
 }  // namespace tokio::detail::broadcast

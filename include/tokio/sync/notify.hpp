@@ -10,6 +10,7 @@
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/leaf_op.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::sync {
@@ -80,10 +81,10 @@ class Notify {
  private:
   friend class Notified;
 
-  std::mutex mutex_;
-  detail::IntrusiveList<Notified> waiters_;   // oldest first; guarded by mutex_
-  bool permit_ = false;                       // guarded by mutex_
-  std::atomic<std::uint64_t> generation_{0};  // notify_waiters calls; written under mutex_
+  detail::seam::mutex mutex_;
+  detail::IntrusiveList<Notified> waiters_;            // oldest first; guarded by mutex_
+  bool permit_ = false;                                // guarded by mutex_
+  detail::seam::atomic<std::uint64_t> generation_{0};  // notify_waiters calls; written under mutex_
 };
 
 }  // namespace tokio::sync

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "tokio/detail/batch_semaphore.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/result.hpp"
 #include "tokio/task/task.hpp"
 
@@ -214,7 +215,7 @@ class OnceCell {
     ~Storage() {}
     T value;
   };
-  std::atomic<bool> value_set_{false};
+  detail::seam::atomic<bool> value_set_{false};
   Storage storage_;
   detail::BatchSemaphore sem_;
 };

@@ -29,6 +29,7 @@
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/leaf_op.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/wake_list.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/result.hpp"
@@ -86,7 +87,7 @@ class WaitList {
   }
 
  private:
-  std::mutex mutex_;
+  detail::seam::mutex mutex_;
   IntrusiveList<Waiter> list_;
 };
 
@@ -97,10 +98,10 @@ struct Shared {
 
   std::shared_mutex value_mutex;
   T value;  // guarded by value_mutex
-  std::atomic<std::uint64_t> state{0};
-  std::atomic<std::size_t> tx_count{0};
-  std::atomic<std::size_t> rx_count{0};
-  std::atomic<std::size_t> refs{0};
+  detail::seam::atomic<std::uint64_t> state{0};
+  detail::seam::atomic<std::size_t> tx_count{0};
+  detail::seam::atomic<std::size_t> rx_count{0};
+  detail::seam::atomic<std::size_t> refs{0};
   WaitList changed_waiters;  // tasks in Receiver::changed
   WaitList closed_waiters;   // tasks in Sender::closed
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/runtime/builder.hpp"
 
 namespace tokio::detail {
@@ -66,10 +67,10 @@ class BlockingPool {
     bool release(Header*) noexcept override { return false; }
     void destroy() noexcept override { delete this; }
 
-    std::atomic<std::size_t> busy_jobs{0};  // spawn_blocking jobs queued or running
-    std::mutex mutex;
-    std::condition_variable work_cv;
-    std::condition_variable exit_cv;
+    seam::atomic<std::size_t> busy_jobs{0};  // spawn_blocking jobs queued or running
+    seam::mutex mutex;
+    seam::condition_variable work_cv;
+    seam::condition_variable exit_cv;
     std::deque<Job> queue;
     std::size_t threads = 0;     // live threads
     std::size_t idle = 0;        // threads waiting for work

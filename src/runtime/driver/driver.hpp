@@ -14,6 +14,7 @@
 #include "runtime/time/driver.hpp"
 #include "tokio/detail/io_registration.hpp"
 #include "tokio/detail/spin_mutex.hpp"
+#include "tokio/detail/sync_seam.hpp"
 
 struct epoll_event;
 
@@ -71,7 +72,7 @@ class Driver {
   std::unique_ptr<TimeDriver> time_;
   int epoll_fd_ = -1;
   int event_fd_ = -1;
-  std::atomic<bool> locked_{false};
+  seam::atomic<bool> locked_{false};
   std::chrono::nanoseconds busy_poll_;
   std::uint32_t tick_ = 0;  // driver turns; only the lock holder touches it
   // I/O events were delivered since the last blocking turn; only the lock holder touches it.
@@ -79,8 +80,8 @@ class Driver {
   // Sources deregistered but not yet freed, under io_mutex_.
   SpinMutex io_mutex_;
   std::vector<ScheduledIo*> released_;
-  std::atomic<bool> has_released_{false};
-  std::atomic<std::size_t> registered_count_{0};  // a hint for poll_io_if_free
+  seam::atomic<bool> has_released_{false};
+  seam::atomic<std::size_t> registered_count_{0};  // a hint for poll_io_if_free
 };
 
 }  // namespace tokio::detail

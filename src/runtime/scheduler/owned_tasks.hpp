@@ -12,6 +12,7 @@
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/intrusive_list.hpp"
 #include "tokio/detail/spin_mutex.hpp"
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -37,7 +38,7 @@ class OwnedTasks {
   Shard& shard_of(const Header* task) noexcept { return shards_[task->id % kShards]; }
 
   Shard shards_[kShards];
-  std::atomic<bool> closed_{false};
+  seam::atomic<bool> closed_{false};
 };
 
 }  // namespace tokio::detail

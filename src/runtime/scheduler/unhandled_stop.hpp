@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tokio/detail/header.hpp"
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -27,10 +28,10 @@ class UnhandledStop {
   [[noreturn]] void throw_stopped() const;
 
  private:
-  mutable std::mutex mutex_;
+  mutable seam::mutex mutex_;
   std::vector<Header*> roots_;
   std::string reason_;
-  std::atomic<bool> stopped_{false};
+  seam::atomic<bool> stopped_{false};
 };
 
 /// Drives a block_on root with `stop`: refuses (cancelling the root) when already stopped,

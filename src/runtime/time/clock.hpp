@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/time/instant.hpp"
 
 namespace tokio::detail {
@@ -58,9 +59,9 @@ class Clock {
         std::chrono::duration_cast<time::Instant::Clock::duration>(std::chrono::nanoseconds(ns))));
   }
 
-  std::atomic<bool> paused_{false};
-  std::atomic<std::int64_t> paused_at_{0};
-  std::atomic<std::int64_t> offset_{0};  // added to real time while running
+  seam::atomic<bool> paused_{false};
+  seam::atomic<std::int64_t> paused_at_{0};
+  seam::atomic<std::int64_t> offset_{0};  // added to real time while running
 };
 
 }  // namespace tokio::detail

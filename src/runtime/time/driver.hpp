@@ -18,6 +18,7 @@
 
 #include "runtime/time/clock.hpp"
 #include "runtime/time/wheel.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/timer_entry.hpp"
 #include "tokio/time/instant.hpp"
 
@@ -67,10 +68,10 @@ class TimeDriver {
   Clock clock_;
   time::Instant start_;
   Driver* io_driver_;
-  std::mutex mutex_;
-  TimerWheel wheel_;                   // guarded by mutex_
-  std::atomic<std::size_t> armed_{0};  // mirror of the wheel's size, for lock-free checks
-  std::atomic<std::uint64_t> parked_until_{kNotParked};
+  seam::mutex mutex_;
+  TimerWheel wheel_;                    // guarded by mutex_
+  seam::atomic<std::size_t> armed_{0};  // mirror of the wheel's size, for lock-free checks
+  seam::atomic<std::uint64_t> parked_until_{kNotParked};
 };
 
 }  // namespace tokio::detail

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/io/io_slice.hpp"
 #include "tokio/io/util/ext.hpp"
 #include "tokio/io/util/halves.hpp"
@@ -46,7 +47,7 @@ class MemPipe {
   Outcome try_write(std::span<const io::IoSlice> slices, std::size_t& n);
   Task<std::size_t> write_slices(std::span<const io::IoSlice> slices);
 
-  std::mutex mutex_;
+  detail::seam::mutex mutex_;
   std::vector<std::byte> buf_;
   std::size_t head_ = 0;
   std::size_t max_;

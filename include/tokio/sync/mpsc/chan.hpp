@@ -32,6 +32,7 @@
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/leaf_op.hpp"
 #include "tokio/detail/spin_mutex.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/detail/waker.hpp"
 #include "tokio/sync/notify.hpp"
 #include "tokio/task/task.hpp"
@@ -263,13 +264,13 @@ class Chan {
     wake_rx();
   }
 
-  std::atomic<std::size_t> refs_{2};  // the first sender and the receiver
-  std::atomic<std::size_t> tx_count_{1};
-  std::atomic<std::size_t> weak_count_{0};
+  seam::atomic<std::size_t> refs_{2};  // the first sender and the receiver
+  seam::atomic<std::size_t> tx_count_{1};
+  seam::atomic<std::size_t> weak_count_{0};
   const std::size_t bound_;
   BatchSemaphore sem_;
-  std::atomic<bool> closed_flag_{false};  // mirrors rx_closed_ for lock-free is_closed()
-  tokio::sync::Notify closed_notify_;     // wakes Sender::closed() waiters
+  seam::atomic<bool> closed_flag_{false};  // mirrors rx_closed_ for lock-free is_closed()
+  tokio::sync::Notify closed_notify_;      // wakes Sender::closed() waiters
 
   SpinMutex mutex_;
   std::vector<T> queue_;

@@ -8,6 +8,7 @@
 #include "runtime/scheduler/scheduler_ptr.hpp"
 #include "runtime/task/state.hpp"
 #include "runtime/task/unhandled.hpp"
+#include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
 
@@ -23,9 +24,9 @@ constinit thread_local const CurrentThread* tl_core_owner = nullptr;
 // caches it for reuse, so a strong pointer would be a cycle).
 struct CurrentThread::RootScheduler final : Scheduler {
   std::weak_ptr<RuntimeInner> runtime;
-  std::atomic<bool> notified{true};  // the root starts with its first notification
+  seam::atomic<bool> notified{true};  // the root starts with its first notification
   // Set while the root's thread waits for the core; cleared (seq_cst) when it takes the core.
-  std::atomic<Parker*> waiter{nullptr};
+  seam::atomic<Parker*> waiter{nullptr};
   Parker own_parker{nullptr};
 
   void schedule(Header*, bool) noexcept override {
@@ -173,7 +174,7 @@ void CurrentThread::drive(Header* root) {
 }
 
 bool CurrentThread::drive_without_core(Header* root, RootScheduler& scheduler,
-                                       std::unique_lock<std::mutex>& core) {
+                                       std::unique_lock<seam::mutex>& core) {
   {
     std::lock_guard lock(core_waiters_mutex_);
     core_waiters_.push_back(&scheduler.own_parker);

@@ -20,6 +20,7 @@
 #include "runtime/scheduler/owned_tasks.hpp"
 #include "runtime/scheduler/unhandled_stop.hpp"
 #include "tokio/detail/runtime_inner.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/runtime/builder.hpp"
 
 namespace tokio::detail {
@@ -58,7 +59,7 @@ class CurrentThread final : public RuntimeInner {
   void drive(Header* root);
   // False when the root completed before the core could be taken (`core` is then unlocked).
   bool drive_without_core(Header* root, RootScheduler& scheduler,
-                          std::unique_lock<std::mutex>& core);
+                          std::unique_lock<seam::mutex>& core);
   void run_core(Header* root, RootScheduler& scheduler);
   // Cancels every task (on this thread, holding the core). Idempotent.
   void close_tasks() noexcept;
@@ -70,15 +71,15 @@ class CurrentThread final : public RuntimeInner {
   OwnedTasks owned_;
   Inject inject_;
   BlockingPool blocking_;
-  std::mutex core_mutex_;
+  seam::mutex core_mutex_;
   Header* local_head_ = nullptr;  // core thread only
   Header* local_tail_ = nullptr;
   std::uint32_t tick_ = 0;
   UnhandledStop unhandled_stop_;
-  std::atomic<bool> shut_down_{false};
-  std::atomic<bool> tasks_closed_{false};
+  seam::atomic<bool> shut_down_{false};
+  seam::atomic<bool> tasks_closed_{false};
   std::shared_ptr<RootScheduler> root_scheduler_;  // cached for reuse; guarded by core_mutex_
-  std::mutex core_waiters_mutex_;
+  seam::mutex core_waiters_mutex_;
   std::vector<Parker*> core_waiters_;  // block_on threads waiting for the core; guarded above
 };
 

@@ -27,6 +27,7 @@
 #include "runtime/scheduler/owned_tasks.hpp"
 #include "runtime/scheduler/unhandled_stop.hpp"
 #include "tokio/detail/runtime_inner.hpp"
+#include "tokio/detail/sync_seam.hpp"
 #include "tokio/runtime/builder.hpp"
 
 namespace tokio::detail {
@@ -108,8 +109,8 @@ class MultiThread final : public RuntimeInner {
   OwnedTasks owned_;
   BlockingPool blocking_;
   UnhandledStop unhandled_stop_;
-  std::atomic<bool> shutdown_{false};
-  std::mutex shutdown_mutex_;
+  seam::atomic<bool> shutdown_{false};
+  seam::mutex shutdown_mutex_;
   std::size_t cores_shut_down_ = 0;  // guarded by shutdown_mutex_
 };
 
