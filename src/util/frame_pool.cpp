@@ -1,9 +1,13 @@
 // Per-thread size-class free lists for coroutine frames and task cells (see frame_alloc.hpp).
 //
-// Classes are multiples of 16 bytes (malloc's own granule) up to 4 KiB; larger blocks go
-// straight to operator new. A finer granule than the frames' 64 keeps an idle task's cell and
-// frames at their own size: with 64-byte classes a 144-byte cell took 192 (an idle task cost
-// 448 bytes in all; 368 with 16-byte classes, see bench/README.md's idle_task_bytes).
+// Classes are 16 bytes apart (malloc's own granule) up to 4 KiB; larger blocks go straight to
+// operator new. Class k holds requests of (16k-8, 16k+8] bytes in blocks of 16k+8: glibc's
+// malloc puts an 8-byte size word in front of each chunk and rounds the chunk to 16, so a
+// block of 16k+8 fills its chunk exactly, and a request costs what a plain malloc of it costs.
+// (Classes at multiples of 16 cost 16 bytes more per block for half the sizes: a 136-byte cell
+// took a 144 block in a 160 chunk.) A finer granule than the frames' 64 keeps an idle task's
+// cell and frames at their own size: with 64-byte classes an idle task cost 448 bytes in all
+// (see bench/README.md's idle_task_bytes).
 // Each thread owns its free lists outright (no atomics, no locks on the common path). With work
 // stealing a frame is often freed on another thread than the one that allocated it, so blocks
 // drift from spawning threads to running threads. To keep steady-state spawning free of malloc
@@ -38,6 +42,17 @@ constexpr std::size_t kClasses = 256;  // up to 4 KiB
 constexpr std::uint32_t kBatch = 64;
 constexpr std::uint32_t kMaxCached = 4 * kBatch;
 constexpr std::uint32_t kMaxDepotBatches = 256;
+
+// The class of a request, and the size of its blocks (see the top of the file). Requests under
+// 16 bytes share class 1: a free block must hold a FreeBlock.
+constexpr std::size_t class_of(std::size_t size) noexcept {
+  return ((size < kGranule ? kGranule : size) + kGranule / 2 - 1) / kGranule;
+}
+constexpr std::size_t block_size(std::size_t cls) noexcept {
+  return cls * kGranule + kGranule / 2;
+}
+static_assert(class_of(136) == 8 && block_size(8) == 136 && class_of(137) == 9);
+static_assert(class_of(1) == 1 && block_size(1) >= 16 && class_of(4088) == kClasses - 1);
 
 struct FreeBlock {
   FreeBlock* next;
@@ -141,20 +156,20 @@ inline ThreadPool* this_thread_pool() noexcept {
 
 void* frame_alloc(std::size_t size) {
 #if TOKIO_FRAME_POOL
-  const std::size_t cls = (size - 1) / kGranule;
+  const std::size_t cls = class_of(size);
   if (cls < kClasses) {
     if (ThreadPool* p = this_thread_pool()) [[likely]] {
       FreeBlock* block = p->heads[cls];
       if (!block) [[unlikely]] {
         block = depot().take(cls);
-        if (!block) return ::operator new((cls + 1) * kGranule);
+        if (!block) return ::operator new(block_size(cls));
         p->counts[cls] = kBatch;
       }
       p->heads[cls] = block->next;
       --p->counts[cls];
       return block;
     }
-    return ::operator new((cls + 1) * kGranule);
+    return ::operator new(block_size(cls));
   }
 #endif
   return ::operator new(size);
@@ -162,7 +177,7 @@ void* frame_alloc(std::size_t size) {
 
 void frame_free(void* block, std::size_t size) noexcept {
 #if TOKIO_FRAME_POOL
-  const std::size_t cls = (size - 1) / kGranule;
+  const std::size_t cls = class_of(size);
   if (cls < kClasses) {
     if (ThreadPool* p = this_thread_pool()) [[likely]] {
       auto* free_block = static_cast<FreeBlock*>(block);
