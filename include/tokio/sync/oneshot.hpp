@@ -65,9 +65,11 @@ inline constexpr std::uint32_t kRxRef = 64;
 template <class T>
 struct Block {
   seam::atomic<std::uint32_t> state{kTxRef | kRxRef};
+  // Right after the 4-byte state word, so that a small value fills its padding (a
+  // Block<int> is 40 bytes, not 48; an idle task waiting on one is that much cheaper).
+  alignas(T) unsigned char storage[sizeof(T)];
   Waker rx_waker;  // rule 2
   Waker tx_waker;  // rule 3
-  alignas(T) unsigned char storage[sizeof(T)];
 
   static constexpr bool kPooled = alignof(Block) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 
