@@ -6,9 +6,9 @@
 // language does.
 //
 // A *native* awaiter follows the task protocol of context.hpp: when it suspends, it records
-// itself in the running Context (a Leaf, polled again on wake-up), installs itself as a
-// Combinator, or hands control to another coroutine of the same task (Task::Awaiter). Every
-// awaiter of tokio-cpp is native: it derives from Leaf or Combinator, or declares the member
+// itself in the running Context as its pending Leaf (a leaf awaitable or a Combinator, polled
+// again on wake-up), or hands control to another coroutine of the same task (Task::Awaiter).
+// Every awaiter of tokio-cpp is native: it derives from Leaf, or declares the member
 // type `tokio_native_awaiter`. Anything else is *foreign*: it resumes the coroutine it was
 // given, on a thread of its choosing, and Promise::await_transform routes that resumption
 // through the task's waker (foreign_awaiter.hpp).
@@ -74,7 +74,7 @@ template <class A, class R>
 concept awaitable_of = Awaitable<A> && std::convertible_to<await_result_t<A>, R>;
 
 template <class W>
-concept NativeAwaiter = std::is_base_of_v<Leaf, W> || std::is_base_of_v<Combinator, W> || requires {
+concept NativeAwaiter = std::is_base_of_v<Leaf, W> || requires {
   typename W::tokio_native_awaiter;
 };
 

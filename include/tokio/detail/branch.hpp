@@ -88,24 +88,17 @@ class CombinatorBase : public Combinator {
  public:
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<> awaiting) {
-    parent_ = &current_context(Derived::kName);
-    static_cast<Derived*>(this)->start_branches(parent_->task);
+    Context& parent = current_context(Derived::kName);
+    static_cast<Derived*>(this)->start_branches(parent.task);
     if (static_cast<Derived*>(this)->poll_branches()) return false;
-    awaiting_ = awaiting;
-    parent_->combinator = this;
+    suspend_leaf(parent, this, awaiting);
     return true;
   }
 
-  // Called by poll_context(*parent_), which resumes parent_->transfer once this returns.
-  void poll() override {
-    if (!static_cast<Derived*>(this)->poll_branches()) return;
-    parent_->combinator = nullptr;
-    parent_->transfer = awaiting_;
-  }
-
  private:
-  Context* parent_ = nullptr;
-  std::coroutine_handle<> awaiting_{};
+  // Called by poll_context on the parent context, which resumes the awaiting coroutine once
+  // this returns true.
+  bool poll_ready() final { return static_cast<Derived*>(this)->poll_branches(); }
 };
 
 }  // namespace tokio::detail

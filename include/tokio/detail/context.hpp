@@ -7,8 +7,8 @@
 // ready; only then is `resume_point` resumed. Spurious polls are therefore harmless, which is
 // what lets join/select poll every branch whenever the task is woken, as Tokio's macros do.
 //
-// A combinator (join, select, try_join, unconstrained) gives each child its own Context and
-// installs itself as the parent's `combinator`; polling the parent then polls the children.
+// A combinator (join, select, try_join, timeout, unconstrained) gives each child its own Context
+// and suspends the parent as its pending leaf; polling the parent then polls the children.
 //
 // Thread rule: a Context is only touched by the thread that currently runs its task (the task's
 // RUNNING bit makes that thread unique), so none of these fields is atomic.
@@ -20,20 +20,22 @@ namespace tokio::detail {
 
 struct Header;
 
-/// A suspended leaf awaitable. `poll_ready` runs on the task's thread, while the task is polled;
-/// it returns true when the awaited event happened (then the awaiting coroutine is resumed),
-/// or re-registers its waker and returns false.
+/// What a suspended coroutine of a context waits on: a leaf awaitable, or a combinator (whose
+/// children run in contexts of their own). `poll_ready` runs on the task's thread, while the
+/// task is polled, with the waiting context current; it returns true when the awaited event
+/// happened (then the awaiting coroutine is resumed), or re-registers its waker (a combinator:
+/// polls its children) and returns false. A leaf's poll never throws; a combinator's may, and
+/// the exception fails the task.
 struct Leaf {
-  virtual bool poll_ready() noexcept = 0;
+  virtual bool poll_ready() = 0;
 
  protected:
   ~Leaf() = default;
 };
 
-/// A combinator that owns child contexts; `poll` polls them.
-struct Combinator {
-  virtual void poll() = 0;
-
+/// A combinator (join, select, try_join, timeout, unconstrained): a Leaf whose poll_ready
+/// polls the child contexts it owns, true once it is done.
+struct Combinator : Leaf {
  protected:
   ~Combinator() = default;
 };
@@ -43,13 +45,12 @@ struct Context {
   // What to resume when the pending leaf is ready (or at once, with no leaf); taken when
   // resumed, so it is set only while something of this context is runnable or waits on a leaf.
   std::coroutine_handle<> resume_point{};
-  Leaf* leaf = nullptr;              // pending leaf, or null when resume_point is runnable
-  Combinator* combinator = nullptr;  // set while a combinator runs children here
-  // The next coroutine poll_context's loop resumes. Awaiting a child Task, finishing a child
-  // and finishing a combinator hand control over through this slot instead of resuming
-  // directly, so the stack stays flat for any depth of awaits and any length of loop, with no
-  // reliance on the compiler turning symmetric transfer into a tail call (GCC 12 does not at
-  // -O0/-O1 or under the sanitizers).
+  Leaf* leaf = nullptr;  // pending leaf or combinator, or null when resume_point is runnable
+  // The next coroutine poll_context's loop resumes. Awaiting a child Task and finishing a
+  // child hand control over through this slot instead of resuming directly, so the stack stays
+  // flat for any depth of awaits and any length of loop, with no reliance on the compiler
+  // turning symmetric transfer into a tail call (GCC 12 does not at -O0/-O1 or under the
+  // sanitizers).
   std::coroutine_handle<> transfer{};
 };
 
@@ -59,8 +60,8 @@ extern constinit thread_local Context* tl_current_context;
 /// The current context; throws std::logic_error naming `what` when called outside a task.
 Context& current_context(const char* what);
 
-/// Polls `ctx` once on this thread: delegates to its combinator, or resumes its resume point if
-/// no leaf is pending or the pending leaf is ready. A context with neither (its coroutine
+/// Polls `ctx` once on this thread: resumes its resume point if no leaf is pending or the
+/// pending leaf (or combinator) is ready. A context with neither (its coroutine
 /// suspended on something that will resume it by other means) is left alone.
 void poll_context(Context& ctx);
 

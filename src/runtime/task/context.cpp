@@ -44,29 +44,20 @@ void run_trampoline(Context& ctx, std::coroutine_handle<> next) {
 }
 
 void poll_context(Context& ctx) {
-  std::coroutine_handle<> next;
-  if (ctx.combinator) {
-    ctx.combinator->poll();
-    next = std::exchange(ctx.transfer, {});  // the combinator finished: resume its awaiter
-  } else {
-    if (ctx.leaf) {
-      // poll_ready runs with tl_current_context == &ctx so that it can re-register its waker.
-      Context* saved = tl_current_context;
-      tl_current_context = &ctx;
-      const bool ready = ctx.leaf->poll_ready();
-      tl_current_context = saved;
-      if (!ready) return;
-      ctx.leaf = nullptr;
-    }
-    // Taken, not read: a coroutine that suspends on something that is not a leaf of this
-    // runtime leaves no resume point behind, so no later poll can resume it by mistake.
-    next = std::exchange(ctx.resume_point, {});
+  // The context is current while its leaf is polled (so that it can re-register its waker, and
+  // a combinator's children run nested in it) and while its coroutines run; restored however
+  // this returns (a combinator's poll may throw).
+  struct MakeCurrent {
+    Context* saved;
+    ~MakeCurrent() { tl_current_context = saved; }
+  } current{std::exchange(tl_current_context, &ctx)};
+  if (ctx.leaf) {
+    if (!ctx.leaf->poll_ready()) return;
+    ctx.leaf = nullptr;
   }
-  if (!next) return;
-  Context* saved = tl_current_context;
-  tl_current_context = &ctx;
-  run_trampoline(ctx, next);
-  tl_current_context = saved;
+  // Taken, not read: a coroutine that suspends on something that is not a leaf of this
+  // runtime leaves no resume point behind, so no later poll can resume it by mistake.
+  if (auto next = std::exchange(ctx.resume_point, {})) run_trampoline(ctx, next);
 }
 
 }  // namespace tokio::detail
