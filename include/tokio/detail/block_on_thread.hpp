@@ -28,10 +28,8 @@ T block_on_thread(Task<T>&& task, const char* what) {
   } release{cell};
   cell->id = 0;
   block_on_thread(cell, what);
-  auto& outcome = cell->outcome;
-  if (auto* error = std::get_if<std::exception_ptr>(&outcome))
-    std::rethrow_exception(std::exchange(*error, nullptr));
-  return take_outcome<T>(outcome, cell->id);
+  if (auto* error = cell->outcome.error()) std::rethrow_exception(std::exchange(*error, nullptr));
+  return cell->outcome.take(cell->id);
 }
 
 }  // namespace tokio::detail

@@ -35,14 +35,14 @@ struct BlockingCell final : Cell<T> {
     try {
       if constexpr (std::is_void_v<T>) {
         (*self->fn)();
-        self->outcome.template emplace<1>();
+        self->outcome.set_value();
       } else if constexpr (std::is_reference_v<T>) {
-        self->outcome.template emplace<1>(std::addressof((*self->fn)()));
+        self->outcome.set_value(std::addressof((*self->fn)()));
       } else {
-        self->outcome.template emplace<1>((*self->fn)());
+        self->outcome.set_value((*self->fn)());
       }
     } catch (...) {
-      self->outcome.template emplace<2>(std::current_exception());
+      self->outcome.set_error(std::current_exception());
     }
     self->fn.reset();
     return true;
@@ -50,10 +50,10 @@ struct BlockingCell final : Cell<T> {
   static void cancel(Header* header) noexcept {
     auto* self = static_cast<BlockingCell*>(header);
     self->fn.reset();
-    self->outcome.template emplace<3>();
+    self->outcome.set_cancelled();
   }
   static std::exception_ptr drop_output(Header* header) noexcept {
-    return drop_outcome<T>(static_cast<BlockingCell*>(header)->outcome);
+    return static_cast<BlockingCell*>(header)->outcome.drop();
   }
   static void dealloc(Header* header) noexcept {
     auto* self = static_cast<BlockingCell*>(header);

@@ -11,7 +11,6 @@
 #include <new>
 #include <type_traits>
 #include <utility>
-#include <variant>
 
 #include "tokio/detail/frame_alloc.hpp"
 #include "tokio/detail/header.hpp"
@@ -19,8 +18,6 @@
 #include "tokio/task/join_error.hpp"
 
 namespace tokio::detail {
-
-struct Cancelled {};
 
 template <class T>
 struct Stored {
@@ -32,38 +29,103 @@ struct Stored<T&> {
 };
 template <>
 struct Stored<void> {
-  using type = std::monostate;
+  struct type {};
 };
 
-/// Empty / value / escaped exception / cancelled.
+/// A task's output slot. Until the task finishes it holds the task's root coroutine instead
+/// (a CoroCell's; a BlockingCell leaves it empty), in the same word: a finished task has no
+/// coroutine, so keeping both apart would cost every cell 8 bytes. Then: the value, the
+/// exception that escaped, or the mark of a cancelled task; emptied when the output is taken
+/// or dropped. Written by the thread that runs or cancels the task (before COMPLETE), read by
+/// the JoinHandle after it saw COMPLETE (see the top of the file).
 template <class T>
-using Outcome =
-    std::variant<std::monostate, typename Stored<T>::type, std::exception_ptr, Cancelled>;
+class Outcome {
+  using Value = typename Stored<T>::type;
 
-/// Moves the value out of `outcome`, or throws the JoinError it stands for.
-template <class T>
-T take_outcome(Outcome<T>& outcome, std::uint64_t id) {
-  if (auto* error = std::get_if<std::exception_ptr>(&outcome))
-    throw task::JoinError::panic(task::Id(id), std::exchange(*error, nullptr));
-  if (std::holds_alternative<Cancelled>(outcome)) throw task::JoinError::cancelled(task::Id(id));
-  auto& stored = std::get<1>(outcome);
-  if constexpr (std::is_void_v<T>) {
-    (void)stored;
-  } else if constexpr (std::is_reference_v<T>) {
-    return *stored;
-  } else {
-    return std::move(stored);
+ public:
+  Outcome() noexcept {}
+  Outcome(const Outcome&) = delete;
+  Outcome& operator=(const Outcome&) = delete;
+  ~Outcome() { reset(); }
+
+  /// Holds `root`, the task's coroutine, until it finishes or is cancelled.
+  void set_running(std::coroutine_handle<> root) noexcept {
+    reset();
+    ::new (static_cast<void*>(&coro_)) std::coroutine_handle<>(root);
+    kind_ = Kind::Running;
   }
-}
+  /// The root coroutine, or null once the output (or nothing) is stored instead.
+  std::coroutine_handle<> running() const noexcept {
+    return kind_ == Kind::Running ? coro_ : std::coroutine_handle<>{};
+  }
+  /// Takes the root coroutine out (null if none); the slot is empty afterwards.
+  std::coroutine_handle<> take_running() noexcept {
+    const auto root = running();
+    if (root) kind_ = Kind::Empty;
+    return root;
+  }
 
-/// Empties `outcome`; gives back the exception it held, if any was left untaken.
-template <class T>
-std::exception_ptr drop_outcome(Outcome<T>& outcome) noexcept {
-  std::exception_ptr error;
-  if (auto* stored = std::get_if<std::exception_ptr>(&outcome)) error = std::move(*stored);
-  outcome.template emplace<0>();
-  return error;
-}
+  /// Stores the task's value (an exception from T's constructor leaves the slot empty).
+  template <class... Args>
+  void set_value(Args&&... args) {
+    reset();
+    ::new (static_cast<void*>(&value_)) Value(std::forward<Args>(args)...);
+    kind_ = Kind::Value;
+  }
+  void set_error(std::exception_ptr error) noexcept {
+    reset();
+    ::new (static_cast<void*>(&error_)) std::exception_ptr(std::move(error));
+    kind_ = Kind::Error;
+  }
+  void set_cancelled() noexcept {
+    reset();
+    kind_ = Kind::Cancelled;
+  }
+
+  /// The exception that escaped the task, or null.
+  std::exception_ptr* error() noexcept { return kind_ == Kind::Error ? &error_ : nullptr; }
+
+  /// Moves the value out, or throws the JoinError the outcome stands for.
+  T take(std::uint64_t id) {
+    if (kind_ == Kind::Error)
+      throw task::JoinError::panic(task::Id(id), std::exchange(error_, nullptr));
+    if (kind_ == Kind::Cancelled) throw task::JoinError::cancelled(task::Id(id));
+    if constexpr (std::is_void_v<T>) {
+      return;
+    } else if constexpr (std::is_reference_v<T>) {
+      return *value_;
+    } else {
+      return std::move(value_);
+    }
+  }
+
+  /// Empties the slot; gives back the exception it held, if one was left untaken.
+  std::exception_ptr drop() noexcept {
+    std::exception_ptr error;
+    if (kind_ == Kind::Error) error = std::move(error_);
+    reset();
+    return error;
+  }
+
+ private:
+  enum class Kind : unsigned char { Empty, Running, Value, Error, Cancelled };
+
+  void reset() noexcept {
+    if (kind_ == Kind::Value) {
+      value_.~Value();
+    } else if (kind_ == Kind::Error) {
+      error_.~exception_ptr();
+    }
+    kind_ = Kind::Empty;
+  }
+
+  union {
+    std::coroutine_handle<> coro_;
+    Value value_;
+    std::exception_ptr error_;
+  };
+  Kind kind_ = Kind::Empty;
+};
 
 template <class T>
 struct Cell : Header {
@@ -73,51 +135,54 @@ struct Cell : Header {
 
 template <class T>
 struct CoroCell final : Cell<T> {
-  std::coroutine_handle<Promise<T>> coro;
+  using Handle = std::coroutine_handle<Promise<T>>;
 
-  CoroCell(std::coroutine_handle<Promise<T>> h, std::uint64_t initial_state) noexcept
-      : Cell<T>(&vtable, initial_state), coro(h) {
+  CoroCell(Handle h, std::uint64_t initial_state) noexcept : Cell<T>(&vtable, initial_state) {
+    this->outcome.set_running(h);
     this->root.task = this;
     this->root.resume_point = h;
   }
 
-  static CoroCell* create(std::coroutine_handle<Promise<T>> h, std::uint64_t initial_state) {
+  static CoroCell* create(Handle h, std::uint64_t initial_state) {
     void* mem = frame_alloc(sizeof(CoroCell));
     return ::new (mem) CoroCell(h, initial_state);
   }
 
   static bool poll(Header* header) {
     auto* self = static_cast<CoroCell*>(header);
+    auto& outcome = self->outcome;
+    const auto coro = Handle::from_address(outcome.running().address());
     try {
       poll_context(self->root);
-      if (!self->coro.done()) return false;
-      auto& promise = self->coro.promise();
+      if (!coro.done()) return false;
+      auto& promise = coro.promise();
       if (promise.exception) {
-        self->outcome.template emplace<2>(std::exchange(promise.exception, nullptr));
+        outcome.set_error(std::exchange(promise.exception, nullptr));
       } else if constexpr (std::is_void_v<T>) {
-        self->outcome.template emplace<1>();
+        outcome.set_value();
       } else if constexpr (std::is_reference_v<T>) {
-        self->outcome.template emplace<1>(std::addressof(promise.take()));
+        outcome.set_value(std::addressof(promise.take()));
       } else {
-        self->outcome.template emplace<1>(promise.take());
+        outcome.set_value(promise.take());
       }
     } catch (...) {
-      self->outcome.template emplace<2>(std::current_exception());
+      outcome.set_error(std::current_exception());
     }
-    std::exchange(self->coro, {}).destroy();
+    coro.destroy();  // the slot no longer holds it: set_* replaced it
     return true;
   }
   static void cancel(Header* header) noexcept {
     auto* self = static_cast<CoroCell*>(header);
-    if (self->coro) std::exchange(self->coro, {}).destroy();
-    self->outcome.template emplace<3>();
+    if (auto coro = self->outcome.take_running()) coro.destroy();
+    self->outcome.set_cancelled();
   }
   static std::exception_ptr drop_output(Header* header) noexcept {
-    return drop_outcome<T>(static_cast<CoroCell*>(header)->outcome);
+    return static_cast<CoroCell*>(header)->outcome.drop();
   }
   static void dealloc(Header* header) noexcept {
     auto* self = static_cast<CoroCell*>(header);
-    if (self->coro) self->coro.destroy();  // never polled (spawn onto a closed runtime)
+    // never polled (spawn onto a closed runtime)
+    if (auto coro = self->outcome.take_running()) coro.destroy();
     self->~CoroCell();
     frame_free(self, sizeof(CoroCell));
   }

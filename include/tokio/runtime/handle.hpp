@@ -72,10 +72,8 @@ T block_on_inner(RuntimeInner& runtime, Task<T>&& task) {
     ~Release() { join_handle_drop(cell); }
   } release{cell};
   runtime.block_on(cell);
-  auto& outcome = cell->outcome;
-  if (auto* error = std::get_if<std::exception_ptr>(&outcome))
-    std::rethrow_exception(std::exchange(*error, nullptr));
-  return take_outcome<T>(outcome, cell->id);
+  if (auto* error = cell->outcome.error()) std::rethrow_exception(std::exchange(*error, nullptr));
+  return cell->outcome.take(cell->id);
 }
 
 }  // namespace tokio::detail

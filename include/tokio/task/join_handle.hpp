@@ -92,7 +92,7 @@ class JoinHandle {
       detail::coop_consume();
       handle_.consumed_ = true;
       auto* cell = static_cast<detail::Cell<T>*>(handle_.task_);
-      return detail::take_outcome<T>(cell->outcome, cell->id);
+      return cell->outcome.take(cell->id);
     }
 
    private:

@@ -112,10 +112,10 @@ class JoinSet {
     auto* cell = static_cast<detail::Cell<T>*>(task);
     try {
       if constexpr (std::is_void_v<T>) {
-        detail::take_outcome<T>(cell->outcome, cell->id);
+        cell->outcome.take(cell->id);
         return Outcome();
       } else {
-        return Outcome(detail::take_outcome<T>(cell->outcome, cell->id));
+        return Outcome(cell->outcome.take(cell->id));
       }
     } catch (JoinError& error) {
       return Outcome(Err<JoinError>(std::move(error)));
