@@ -7,7 +7,7 @@
 // (Classes at multiples of 16 cost 16 bytes more per block for half the sizes: a 136-byte cell
 // took a 144 block in a 160 chunk.) A finer granule than the frames' 64 keeps an idle task's
 // cell and frames at their own size: with 64-byte classes an idle task cost 448 bytes in all
-// (see bench/README.md's idle_task_bytes).
+// (bench idle_task_bytes; docs/architecture.md, "Known limits", has the breakdown).
 // Each thread owns its free lists outright (no atomics, no locks on the common path). With work
 // stealing a frame is often freed on another thread than the one that allocated it, so blocks
 // drift from spawning threads to running threads. To keep steady-state spawning free of malloc
