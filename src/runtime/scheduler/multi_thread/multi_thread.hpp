@@ -67,7 +67,9 @@ class MultiThread final : public RuntimeInner {
     LocalQueue<256> queue;
     Parker parker;
   };
-  struct Core {
+  // A cache line of its own: its owner writes it on every task it runs (lifo_slot, tick), and
+  // the cores of two workers allocated side by side would otherwise share a line.
+  struct alignas(64) Core {
     std::size_t index;
     Header* lifo_slot = nullptr;
     bool is_searching = false;
@@ -102,7 +104,8 @@ class MultiThread final : public RuntimeInner {
 
   RuntimeConfig config_;
   Driver driver_;
-  std::vector<std::unique_ptr<Remote>> remotes_;
+  // Read on every schedule and steal: kept off the line of the driver's try-lock flags.
+  alignas(64) std::vector<std::unique_ptr<Remote>> remotes_;
   std::vector<std::unique_ptr<Core>> cores_;
   Inject inject_;
   Idle idle_;
