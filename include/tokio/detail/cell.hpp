@@ -5,6 +5,7 @@
 // (acquire), so the slot itself needs no synchronisation.
 #pragma once
 
+#include <cassert>
 #include <coroutine>
 #include <exception>
 #include <memory>
@@ -43,14 +44,15 @@ class Outcome {
   using Value = typename Stored<T>::type;
 
  public:
-  Outcome() noexcept {}
+  Outcome() noexcept : coro_() {}  // the union starts initialised (GCC 12 warns otherwise)
   Outcome(const Outcome&) = delete;
   Outcome& operator=(const Outcome&) = delete;
   ~Outcome() { reset(); }
 
-  /// Holds `root`, the task's coroutine, until it finishes or is cancelled.
+  /// Holds `root`, the task's coroutine, until it finishes or is cancelled. The slot must be
+  /// empty (a fresh cell's).
   void set_running(std::coroutine_handle<> root) noexcept {
-    reset();
+    assert(kind_ == Kind::Empty);
     ::new (static_cast<void*>(&coro_)) std::coroutine_handle<>(root);
     kind_ = Kind::Running;
   }
