@@ -14,6 +14,7 @@
 #include "tokio/runtime/builder.hpp"
 #include "tokio/runtime/handle.hpp"
 #include "tokio/runtime/runtime.hpp"
+#include "tokio/signal.hpp"
 #include "tokio/sync/barrier.hpp"
 #include "tokio/sync/broadcast.hpp"
 #include "tokio/sync/mpsc.hpp"

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "runtime/driver/parker.hpp"
+#include "runtime/scheduler/parker.hpp"
 #include "runtime/enter.hpp"
 #include "runtime/scheduler/scheduler_ptr.hpp"
 #include "tokio/detail/block_on_thread.hpp"

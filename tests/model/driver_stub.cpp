@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "runtime/driver/driver.hpp"
+#include "runtime/driver.hpp"
 
 namespace tokio::detail {
 

@@ -5,7 +5,7 @@
 
 #include "model/model.hpp"
 #include "model/scenario.hpp"
-#include "runtime/driver/parker.hpp"
+#include "runtime/scheduler/parker.hpp"
 #include "runtime/scheduler/inject.hpp"
 #include "runtime/scheduler/multi_thread/idle.hpp"
 

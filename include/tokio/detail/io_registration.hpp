@@ -29,7 +29,7 @@
 
 namespace tokio::detail {
 
-class Driver;
+class IoDriver;
 class RuntimeInner;
 
 /// What a readiness wait completed with: the readiness seen and the tick that set it.
@@ -96,7 +96,7 @@ class Registration {
 
  private:
   std::shared_ptr<RuntimeInner> runtime_;
-  Driver* driver_ = nullptr;
+  IoDriver* driver_ = nullptr;
   ScheduledIo* io_ = nullptr;
 };
 

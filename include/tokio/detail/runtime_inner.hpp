@@ -15,7 +15,8 @@ enum class RuntimeFlavor { CurrentThread, MultiThread };
 namespace tokio::detail {
 
 class TimeDriver;
-class Driver;
+class IoDriver;
+class SignalDriver;
 
 /// A runtime: the Scheduler of the tasks spawned on it, kept alive by its owners (Runtime,
 /// Handle, workers) and by every task bound to it (see Scheduler).
@@ -42,7 +43,9 @@ class RuntimeInner : public Scheduler, public std::enable_shared_from_this<Runti
   /// The time driver, or null when the runtime was built without enable_time.
   virtual TimeDriver* time_driver() noexcept = 0;
   /// The I/O driver, or null when the runtime was built without enable_io.
-  virtual Driver* io_driver() noexcept = 0;
+  virtual IoDriver* io_driver() noexcept = 0;
+  /// The signal driver, or null when the runtime was built without enable_io.
+  virtual SignalDriver* signal_driver() noexcept = 0;
 };
 
 /// The runtime whose context this thread is in (a worker, or inside block_on), or null.

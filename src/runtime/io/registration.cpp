@@ -2,7 +2,7 @@
 #include <mutex>
 #include <utility>
 
-#include "runtime/driver/driver.hpp"
+#include "runtime/io/driver.hpp"
 #include "tokio/detail/coop.hpp"
 #include "tokio/detail/io_registration.hpp"
 #include "tokio/detail/runtime_inner.hpp"
@@ -82,9 +82,9 @@ void ScheduledIo::cancel(IoWaiter& waiter) noexcept {
 }
 
 namespace {
-Driver& current_io_driver() {
+IoDriver& current_io_driver() {
   auto& runtime = current_runtime("registering an I/O resource (tokio::net, io::unix::AsyncFd)");
-  Driver* driver = runtime.io_driver();
+  IoDriver* driver = runtime.io_driver();
   if (!driver)
     throw std::logic_error(
         "I/O is disabled on this runtime: build it with Builder::enable_io() or enable_all()");
@@ -93,7 +93,7 @@ Driver& current_io_driver() {
 }  // namespace
 
 Registration::Registration(int fd) {
-  Driver& driver = current_io_driver();
+  IoDriver& driver = current_io_driver();
   runtime_ = tl_runtime->shared_from_this();
   driver_ = &driver;
   io_ = driver.register_io(fd);

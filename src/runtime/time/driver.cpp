@@ -1,12 +1,16 @@
 #include "runtime/time/driver.hpp"
 
-#include "runtime/driver/driver.hpp"
 #include "tokio/detail/wake_list.hpp"
 
 namespace tokio::detail {
 
-TimeDriver::TimeDriver(bool start_paused, Driver* io_driver) noexcept
-    : clock_(start_paused), start_(clock_.now()), io_driver_(io_driver) {}
+TimeDriver::TimeDriver(bool start_paused, Park& below) noexcept
+    : clock_(start_paused), start_(clock_.now()), below_(below) {}
+
+void TimeDriver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
+  below_.park(park_timeout(timeout));
+  parked_until_.store(kNotParked, std::memory_order_release);
+}
 
 std::uint64_t TimeDriver::deadline_tick(time::Instant deadline) const noexcept {
   if (deadline <= start_) return 0;
@@ -38,7 +42,7 @@ bool TimeDriver::arm(TimerEntry& entry, time::Instant deadline, Waker waker) {
     wake_driver = entry.deadline < parked_until_.load(std::memory_order_acquire);
   }
   // The parked thread sleeps past this deadline: wake it so that it re-computes its timeout.
-  if (wake_driver && io_driver_) io_driver_->unpark();
+  if (wake_driver) below_.unpark();
   return true;
 }
 
@@ -66,7 +70,7 @@ bool TimeDriver::rearm(TimerEntry& entry, time::Instant deadline) {
     due.wake();
     return false;
   }
-  if (wake_driver && io_driver_) io_driver_->unpark();
+  if (wake_driver) below_.unpark();
   return true;
 }
 

@@ -1,8 +1,9 @@
-// The time driver: the timer wheel, the clock, and the glue to the parking thread.
+// The time driver: the timer wheel and the clock; the top layer of the driver stack.
 //
 // Sleeps arm, re-arm and disarm their intrusive TimerEntry under `mutex_` from any thread. The
-// thread parked in the I/O driver asks park_timeout() how long it may sleep and calls process()
-// when it wakes (and the workers call it on maintenance), which fires every due timer: under
+// thread holding the driver parks here: park() shortens the timeout to the next timer, parks in
+// the layer below, and the thread calls process() once it holds its core again (and the workers
+// call it on maintenance), which fires every due timer: under
 // the lock each due entry gives up its waker and gets `fired` set (release) as the last touch,
 // then the wakers are woken outside the lock, in batches of WakeList::kCapacity. A Sleep that sees
 // `fired` (acquire) may be destroyed at once: the driver never touches a fired entry again.
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <optional>
 
+#include "runtime/park.hpp"
 #include "runtime/time/clock.hpp"
 #include "runtime/time/wheel.hpp"
 #include "tokio/detail/sync_seam.hpp"
@@ -24,11 +26,17 @@
 
 namespace tokio::detail {
 
-class Driver;
-
-class TimeDriver {
+class TimeDriver final : public Park {
  public:
-  TimeDriver(bool start_paused, Driver* io_driver) noexcept;
+  /// `below`: the layer this one parks in (and unparks when an earlier timer is armed).
+  TimeDriver(bool start_paused, Park& below) noexcept;
+
+  /// Parks below for at most the time until the next timer. Due timers are not fired here but
+  /// by process(), which the caller runs once it holds its core again (so that the tasks they
+  /// wake land in that core's queue rather than the global one).
+  void park(std::optional<std::chrono::nanoseconds> timeout) noexcept override;
+  void poll() noexcept override { below_.poll(); }
+  void unpark() noexcept override { below_.unpark(); }
 
   Clock& clock() noexcept { return clock_; }
 
@@ -43,12 +51,6 @@ class TimeDriver {
   /// Unlinks `entry` if it is linked.
   void disarm(TimerEntry& entry) noexcept;
 
-  /// How long the parking thread may sleep before the next timer is due, given that it wanted
-  /// to sleep `wanted` (nullopt: forever). Records the wake-up tick so that arming an earlier
-  /// timer unparks the thread.
-  std::optional<time::Duration> park_timeout(std::optional<time::Duration> wanted) noexcept;
-  /// The parking thread woke up.
-  void unparked() noexcept { parked_until_.store(kNotParked, std::memory_order_release); }
   /// Fires every due timer; returns how many fired.
   std::size_t process() noexcept;
   /// The deadline of the next timer, if any is armed.
@@ -61,13 +63,17 @@ class TimeDriver {
   // wheel) or kParkedForever (parked with no timer: any armed timer must wake it).
   static constexpr std::uint64_t kNotParked = 0;
   static constexpr std::uint64_t kParkedForever = ~std::uint64_t{0};
+  // How long the parking thread may sleep before the next timer is due, given that it wanted
+  // to sleep `wanted` (nullopt: forever). Records the wake-up tick so that arming an earlier
+  // timer unparks the thread.
+  std::optional<time::Duration> park_timeout(std::optional<time::Duration> wanted) noexcept;
   std::uint64_t deadline_tick(time::Instant deadline) const noexcept;
   std::uint64_t now_tick(time::Instant now) const noexcept;
   time::Instant tick_instant(std::uint64_t tick) const noexcept;
 
   Clock clock_;
   time::Instant start_;
-  Driver* io_driver_;
+  Park& below_;
   seam::mutex mutex_;
   TimerWheel wheel_;                    // guarded by mutex_
   seam::atomic<std::size_t> armed_{0};  // mirror of the wheel's size, for lock-free checks

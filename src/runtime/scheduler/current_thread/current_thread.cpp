@@ -49,7 +49,8 @@ struct CurrentThread::RootScheduler final : Scheduler {
 
 CurrentThread::CurrentThread(const RuntimeConfig& config)
     : config_(config),
-      driver_(config.enable_time, config.start_paused, config.busy_poll),
+      driver_(DriverConfig{config.enable_io, config.enable_time, config.start_paused,
+                           config.busy_poll}),
       blocking_(config, 0) {
   blocking_.set_runtime(this);
 }
@@ -215,7 +216,7 @@ void CurrentThread::run_core(Header* root, RootScheduler& scheduler) {
       // A root that keeps yielding must not starve the timers either.
       if (++tick_ % config_.event_interval == 0) {
         driver_.process_timers();
-        driver_.poll_io_if_free();
+        driver_.poll_if_free();
       }
     }
     // Then up to event_interval tasks before the root is polled again, even if it was woken
@@ -233,7 +234,7 @@ void CurrentThread::run_core(Header* root, RootScheduler& scheduler) {
       driver_.process_timers();
     } else if (ran == config_.event_interval) {
       driver_.process_timers();  // timers and I/O must not wait behind a run of ready tasks
-      driver_.poll_io_if_free();
+      driver_.poll_if_free();
     }
   }
 }

@@ -21,7 +21,8 @@ std::size_t default_workers() {
 
 MultiThread::MultiThread(const RuntimeConfig& config)
     : config_(config),
-      driver_(config.enable_time, config.start_paused, config.busy_poll),
+      driver_(DriverConfig{config.enable_io, config.enable_time, config.start_paused,
+                           config.busy_poll}),
       idle_(config.worker_threads ? config.worker_threads : default_workers()),
       blocking_(config, config.worker_threads ? config.worker_threads : default_workers()) {
   const std::size_t workers = config.worker_threads ? config.worker_threads : default_workers();

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "runtime/blocking/pool.hpp"
-#include "runtime/driver/driver.hpp"
-#include "runtime/driver/parker.hpp"
+#include "runtime/driver.hpp"
+#include "runtime/scheduler/parker.hpp"
 #include "runtime/scheduler/inject.hpp"
 #include "runtime/scheduler/multi_thread/idle.hpp"
 #include "runtime/scheduler/multi_thread/local_queue.hpp"
@@ -49,7 +49,8 @@ class MultiThread final : public RuntimeInner {
   void shutdown(std::optional<std::chrono::nanoseconds> timeout) noexcept override;
   void block_in_place(void (*f)(void*), void* arg) override;
   TimeDriver* time_driver() noexcept override { return driver_.time(); }
-  Driver* io_driver() noexcept override { return config_.enable_io ? &driver_ : nullptr; }
+  IoDriver* io_driver() noexcept override { return driver_.io(); }
+  SignalDriver* signal_driver() noexcept override { return driver_.signal(); }
 
   void schedule(Header* task, bool is_yield) noexcept override;
   bool release(Header* task) noexcept override { return owned_.remove(task); }

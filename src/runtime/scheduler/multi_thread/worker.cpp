@@ -45,7 +45,7 @@ void MultiThread::run_worker(Core* core) {
     // run here, so tasks stay on their worker instead of half a queue moving to another CPU
     // (on loopback TCP that cross-CPU traffic cost about 8% of tcp_echo_rr). It costs one
     // epoll_wait, and nothing in a runtime without I/O registrations.
-    driver_.poll_io_if_free();
+    driver_.poll_if_free();
     if (Header* task = next_task(core)) {
       if (!run_task(core, task)) return;
       continue;
@@ -148,7 +148,7 @@ void MultiThread::maintenance(Core* core) {
   // Timers need no syscall: fire what is due. I/O events are polled (without blocking) so
   // that sockets make progress while every worker is busy.
   driver_.process_timers();
-  driver_.poll_io_if_free();
+  driver_.poll_if_free();
   if (shutdown_.load(std::memory_order_acquire)) core->is_shutdown = true;
 }
 

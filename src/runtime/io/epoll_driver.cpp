@@ -1,4 +1,4 @@
-#include "runtime/driver/driver.hpp"
+#include "runtime/io/epoll_driver.hpp"
 
 #include <sched.h>
 #include <sys/epoll.h>
@@ -30,12 +30,11 @@ int allowed_cpus() noexcept {
 }
 }  // namespace
 
-Driver::Driver(bool enable_time, bool start_paused, std::chrono::nanoseconds busy_poll)
+EpollDriver::EpollDriver(std::chrono::nanoseconds busy_poll)
     // On a single CPU busy polling only delays whoever would make the next event ready (another
     // thread of the runtime, the peer on loopback): nothing else runs while the poller spins.
     // (tcp_stream_bulk at one pinned worker: 3,038 epoll_wait calls down to 1,145.)
     : busy_poll_(allowed_cpus() == 1 ? std::chrono::nanoseconds(0) : busy_poll) {
-  if (enable_time) time_ = std::make_unique<TimeDriver>(start_paused, this);
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) throw_errno("tokio runtime: epoll_create1");
   event_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -55,15 +54,15 @@ Driver::Driver(bool enable_time, bool start_paused, std::chrono::nanoseconds bus
   }
 }
 
-Driver::~Driver() {
+EpollDriver::~EpollDriver() {
   // Registrations keep the runtime (and so this driver) alive, so none is left; free what was
   // deregistered since the last turn.
-  free_released_locked();
+  free_released();
   ::close(event_fd_);
   ::close(epoll_fd_);
 }
 
-ScheduledIo* Driver::register_io(int fd) {
+ScheduledIo* EpollDriver::register_io(int fd) {
   auto io = std::make_unique<ScheduledIo>();
   io->fd = fd;
   epoll_event ev{};
@@ -79,7 +78,7 @@ ScheduledIo* Driver::register_io(int fd) {
   return io.release();
 }
 
-void Driver::deregister_io(ScheduledIo* io) noexcept {
+void EpollDriver::deregister_io(ScheduledIo* io) noexcept {
   // The descriptor may already be closed (epoll then dropped it itself): errors are moot.
   epoll_event unused{};
   [[maybe_unused]] int r = ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, io->fd, &unused);
@@ -91,7 +90,7 @@ void Driver::deregister_io(ScheduledIo* io) noexcept {
   has_released_.store(true, std::memory_order_relaxed);
 }
 
-void Driver::free_released_locked() noexcept {
+void EpollDriver::free_released() noexcept {
   std::vector<ScheduledIo*> doomed;
   {
     std::lock_guard lock(io_mutex_);
@@ -102,7 +101,7 @@ void Driver::free_released_locked() noexcept {
     delete io;
 }
 
-int Driver::dispatch(const epoll_event* events, int n) noexcept {
+int EpollDriver::dispatch(const epoll_event* events, int n) noexcept {
   int io_events = 0;
   for (int i = 0; i < n; ++i) {
     const auto flags = events[i].events;
@@ -126,18 +125,11 @@ int Driver::dispatch(const epoll_event* events, int n) noexcept {
   return io_events;
 }
 
-void Driver::poll_io_if_free() noexcept {
-  // Without registrations there is nothing to poll: do not even touch the driver lock, so a
-  // runtime that does no I/O keeps parking exactly as before.
-  if (registered_count_.load(std::memory_order_relaxed) == 0 &&
-      !has_released_.load(std::memory_order_relaxed))
-    return;
-  if (!try_lock()) return;
-  if (has_released_.load(std::memory_order_relaxed)) free_released_locked();
+void EpollDriver::poll() noexcept {
+  if (has_released_.load(std::memory_order_relaxed)) free_released();
   // Events seen here count as I/O flowing for the next park's busy poll; an empty poll does
   // not cancel that.
   if (poll_once(0).io_events > 0) last_turn_had_io_ = true;
-  unlock();
 }
 
 namespace {
@@ -150,9 +142,8 @@ int epoll_timeout_ms(std::optional<std::chrono::nanoseconds> timeout) noexcept {
 }
 }  // namespace
 
-void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
-  if (time_) timeout = time_->park_timeout(timeout);
-  if (has_released_.load(std::memory_order_relaxed)) free_released_locked();
+void EpollDriver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
+  if (has_released_.load(std::memory_order_relaxed)) free_released();
   if (busy_poll_.count() > 0 && last_turn_had_io_ && (!timeout || timeout->count() > 0)) {
     // I/O is flowing: the next event is likely microseconds away, and catching it with
     // non-blocking polls saves this thread a sleep and the event's sender a wake-up (a
@@ -164,17 +155,16 @@ void Driver::park(std::optional<std::chrono::nanoseconds> timeout) noexcept {
     do {
       if (const Turn turn = poll_once(0); turn.events > 0) {
         last_turn_had_io_ = turn.io_events > 0;
-        return finish_park();
+        return;
       }
       now = std::chrono::steady_clock::now();
     } while (now < spin_end);
     if (timeout) timeout = std::max(*timeout - (now - start), std::chrono::nanoseconds(0));
   }
   last_turn_had_io_ = poll_once(epoll_timeout_ms(timeout)).io_events > 0;
-  finish_park();
 }
 
-Driver::Turn Driver::poll_once(int timeout_ms) noexcept {
+EpollDriver::Turn EpollDriver::poll_once(int timeout_ms) noexcept {
   // A new tick per epoll_wait: clear_readiness compares ticks, so two batches of events must
   // never share one (a task could otherwise clear readiness it has not seen).
   ++tick_;
@@ -183,13 +173,7 @@ Driver::Turn Driver::poll_once(int timeout_ms) noexcept {
   return Turn{n > 0 ? n : 0, dispatch(events, n)};
 }
 
-void Driver::finish_park() noexcept {
-  // Due timers are fired by the caller once it holds its core again (process_timers), so that
-  // the tasks they wake land in that core's queue rather than the global one.
-  if (time_) time_->unparked();
-}
-
-void Driver::unpark() noexcept {
+void EpollDriver::unpark() noexcept {
   const std::uint64_t one = 1;
   [[maybe_unused]] auto r = ::write(event_fd_, &one, sizeof one);
 }

@@ -1,4 +1,4 @@
-#include "runtime/driver/parker.hpp"
+#include "runtime/scheduler/parker.hpp"
 
 namespace tokio::detail {
 

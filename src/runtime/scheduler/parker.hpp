@@ -13,7 +13,7 @@
 #include <chrono>
 #include <optional>
 
-#include "runtime/driver/driver.hpp"
+#include "runtime/driver.hpp"
 #include "tokio/detail/sync_seam.hpp"
 
 namespace tokio::detail {
