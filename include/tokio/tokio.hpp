@@ -11,6 +11,7 @@
 #include "tokio/main.hpp"
 #include "tokio/net.hpp"
 #include "tokio/result.hpp"
+#include "tokio/process.hpp"
 #include "tokio/runtime/builder.hpp"
 #include "tokio/runtime/handle.hpp"
 #include "tokio/runtime/runtime.hpp"

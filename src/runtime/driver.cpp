@@ -8,8 +8,9 @@ Driver::Driver(const DriverConfig& config) {
   if (config.enable_io) {
     io_ = std::make_unique<EpollDriver>(config.busy_poll);
     signal_ = std::make_unique<SignalDriver>(*io_);
+    process_ = std::make_unique<ProcessDriver>(*signal_);
     bottom_ = io_.get();
-    top_ = signal_.get();
+    top_ = process_.get();
   } else {
     thread_ = std::make_unique<ParkThread>();
     top_ = bottom_ = thread_.get();
@@ -22,6 +23,7 @@ Driver::Driver(const DriverConfig& config) {
 
 Driver::~Driver() {
   time_.reset();
+  process_.reset();
   signal_.reset();
   io_.reset();
   thread_.reset();

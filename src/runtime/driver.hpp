@@ -19,6 +19,7 @@
 
 #include "runtime/io/driver.hpp"
 #include "runtime/park.hpp"
+#include "runtime/process/driver.hpp"
 #include "runtime/signal/driver.hpp"
 #include "runtime/time/driver.hpp"
 #include "tokio/detail/sync_seam.hpp"
@@ -69,6 +70,7 @@ class Driver {
   std::unique_ptr<ParkThread> thread_;
   std::unique_ptr<IoDriver> io_;
   std::unique_ptr<SignalDriver> signal_;
+  std::unique_ptr<ProcessDriver> process_;
   std::unique_ptr<TimeDriver> time_;
   Park* top_ = nullptr;
   Park* bottom_ = nullptr;

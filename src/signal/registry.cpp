@@ -95,38 +95,46 @@ int signal_pipe_read_fd() {
   return pipe_read.load(std::memory_order_relaxed);
 }
 
-void signal_enable(int signum, const char* what) {
+void signal_install(int signum, const char* what) {
   if (signum <= 0 || signum >= kSlots)
     throw std::invalid_argument(std::string(what) + ": " + std::to_string(signum) +
                                 " is not a signal number (1 to " + std::to_string(kSlots - 1) +
                                 ")");
   if (is_forbidden(signum))
-    throw std::invalid_argument(std::string(what) + ": signal " + std::to_string(signum) + " (" +
+    throw std::invalid_argument(std::string(what) + ": signal " + std::to_string(signum) + " (SIG" +
                                 ::sigabbrev_np(signum) +
                                 ") cannot be handled: SIGKILL, SIGSTOP, SIGILL, SIGFPE and "
                                 "SIGSEGV are refused");
+  std::lock_guard lock(install_mutex);
+  Slot& slot = slot_of(signum);
+  if (slot.installed) return;
+  create_pipe_locked();
+  struct sigaction action {};
+  action.sa_sigaction = on_signal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  if (::sigaction(signum, nullptr, &slot.previous) != 0 ||
+      ::sigaction(signum, &action, nullptr) != 0)
+    throw std::system_error(errno, std::generic_category(),
+                            std::string(what) + ": installing the handler of signal " +
+                                std::to_string(signum) + " (sigaction)");
+  slot.installed = true;
+}
+
+void enable_current_signal_driver() {
+  if (RuntimeInner* runtime = tl_runtime)
+    if (SignalDriver* driver = runtime->signal_driver()) driver->enable();
+}
+
+void signal_enable(int signum, const char* what) {
+  // Checked first, so that a bad number gets its own error also outside a runtime.
+  if (signum <= 0 || signum >= kSlots || is_forbidden(signum)) signal_install(signum, what);
   SignalDriver* driver = current_runtime(what).signal_driver();
   if (!driver)
     throw std::logic_error(std::string(what) +
                            " needs a runtime with the I/O driver: build it with enable_io() or "
                            "enable_all()");
-  {
-    std::lock_guard lock(install_mutex);
-    Slot& slot = slot_of(signum);
-    if (!slot.installed) {
-      create_pipe_locked();
-      struct sigaction action {};
-      action.sa_sigaction = on_signal;
-      action.sa_flags = SA_SIGINFO | SA_RESTART;
-      sigemptyset(&action.sa_mask);
-      if (::sigaction(signum, nullptr, &slot.previous) != 0 ||
-          ::sigaction(signum, &action, nullptr) != 0)
-        throw std::system_error(errno, std::generic_category(),
-                                std::string(what) + ": installing the handler of signal " +
-                                    std::to_string(signum) + " (sigaction)");
-      slot.installed = true;
-    }
-  }
+  signal_install(signum, what);
   driver->enable();
 }
 
@@ -144,8 +152,7 @@ bool signal_poll(int signum, std::uint64_t& seen, SignalWaiter& waiter, Header* 
   if (!task) return false;
   // The task may run on a runtime other than the one the listener was made on: make sure this
   // one reads the signal pipe too (one load once it does).
-  if (RuntimeInner* runtime = tl_runtime)
-    if (SignalDriver* driver = runtime->signal_driver()) driver->enable();
+  enable_current_signal_driver();
   Waker replaced;  // dropped after the lock
   std::lock_guard lock(slot.mutex);
   // The broadcaster bumps the generation before it takes the lock: checked again here, one of

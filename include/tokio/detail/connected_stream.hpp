@@ -59,12 +59,12 @@ class ConnectedStream : public io::AsyncReadExt<Derived>, public io::AsyncWriteE
   }
   /// Nothing is buffered in user space: completes at once.
   auto flush() const noexcept {
-    return StreamSocket::ImmediateOp{[] {}};
+    return ImmediateOp{[] {}};
   }
   /// Shuts the write side down (the peer reads end of stream); reading stays possible.
   /// Completes at once; throws std::system_error if the socket refuses (not connected).
   auto shutdown() const noexcept {
-    return StreamSocket::ImmediateOp{[this] { socket_.shutdown(SHUT_WR); }};
+    return ImmediateOp{[this] { socket_.shutdown(SHUT_WR); }};
   }
 
   // ---- more reading and writing -----------------------------------------------------------

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 
+#include "tokio/detail/immediate_op.hpp"
 #include "tokio/detail/poll_evented.hpp"
 #include "tokio/io/io_slice.hpp"
 #include "tokio/io/ready.hpp"
@@ -89,18 +90,6 @@ class StreamSocket {
   using WriteOp = IoOp<WriteCall>;
   using WritevOp = IoOp<WritevCall>;
 
-  /// An operation that completes at once, running `fn` in await_resume (flush, shutdown).
-  template <class Fn>
-  struct [[nodiscard]] ImmediateOp {
-    using tokio_native_awaiter = void;  // follows the task protocol (awaitable.hpp)
-    Fn fn;
-    bool await_ready() const noexcept { return true; }
-    void await_suspend(std::coroutine_handle<>) const noexcept {}
-    auto await_resume() { return fn(); }
-  };
-  // Clang 14 does not deduce an aggregate's template arguments (P1816) without a guide.
-  template <class Fn>
-  ImmediateOp(Fn) -> ImmediateOp<Fn>;
   /// The awaitable of readable / writable / ready: gives the readiness seen.
   class [[nodiscard]] ReadyOp {
    public:
