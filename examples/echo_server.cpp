@@ -44,13 +44,12 @@ tokio::Task<void> echo_connection(TcpStream stream, SocketAddr peer) {
 }
 
 // The accept loop: each connection gets a task of its own. The JoinHandle is dropped, which
-// detaches the task (it keeps running), as in Tokio; JoinHandle is [[nodiscard]], so the cast to
-// void says that this is meant.
+// detaches the task (it keeps running), as in Tokio.
 tokio::Task<void> serve(TcpListener listener) {
   for (;;) {
     try {
       auto accepted = co_await listener.accept();
-      (void)tokio::spawn(echo_connection(std::move(accepted.first), accepted.second));
+      tokio::spawn(echo_connection(std::move(accepted.first), accepted.second));
     } catch (const std::exception& e) {
       // accept itself waits out EMFILE and skips aborted connections; anything else is logged
       // and the loop goes on.
