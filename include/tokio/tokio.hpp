@@ -1,6 +1,7 @@
 // The umbrella header of tokio-cpp: everything public.
 #pragma once
 
+#include "tokio/fs.hpp"
 #include "tokio/future/pending.hpp"
 #include "tokio/future/ready.hpp"
 #include "tokio/io/ready.hpp"

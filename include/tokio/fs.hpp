@@ -1,0 +1,6 @@
+// tokio::fs: files and directories, through the blocking pool.
+#pragma once
+
+#include "tokio/fs/metadata.hpp"
+#include "tokio/fs/ops.hpp"
+#include "tokio/fs/read_dir.hpp"
