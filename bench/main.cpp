@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <mutex>
 #include <span>
 #include <string>
@@ -21,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tokio/tokio.hpp"
@@ -53,6 +55,11 @@ constexpr int kUdpClients = 50;
 constexpr int kUdpRoundTrips = 2'000;
 constexpr std::size_t kUdpMessage = 64;
 constexpr std::size_t kUdpServerBuffer = 2 * 1024;
+constexpr int kFsFiles = 1'000;
+constexpr std::size_t kFsFileSize = 4 * 1024;
+constexpr int kFsBulkChunks = 1'024;
+constexpr std::size_t kFsBulkChunk = 64 * 1024;
+constexpr int kProcessSpawns = 200;
 
 // Reports a workload whose result is wrong and exits (the figures would be meaningless).
 [[noreturn]] void fail(const char* workload, const char* what) {
@@ -561,6 +568,84 @@ double run_idle_child() {
   return bytes;
 }
 
+// The bench's scratch directory (fs workloads): made on first use, removed at exit.
+struct ScratchDir {
+  std::string path = "/tmp/tokio-cpp-bench-" + std::to_string(::getpid());
+  ScratchDir() {
+    if (::mkdir(path.c_str(), 0700) != 0) fail("fs", "cannot create the scratch directory");
+    const std::string block(kFsFileSize, 'x');
+    for (int i = 0; i < kFsFiles; ++i) {
+      FILE* f = std::fopen((path + "/f" + std::to_string(i)).c_str(), "w");
+      if (!f || std::fwrite(block.data(), 1, block.size(), f) != block.size()) fail("fs", "setup");
+      std::fclose(f);
+    }
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+const std::string& scratch_dir() {
+  static ScratchDir dir;
+  return dir.path;
+}
+
+// fs_read_small: 1,000 files of 4 KiB (written once per process); inside block_on, one spawned
+// task per file reads it whole with tokio::fs::read; join all, check the byte count; ns per
+// file.
+tokio::Task<std::size_t> read_one_file(std::string path) {
+  auto bytes = co_await tokio::fs::read(std::move(path));
+  co_return bytes.size();
+}
+
+tokio::Task<std::size_t> fs_read_small_body(const std::string* dir) {
+  std::vector<tokio::JoinHandle<std::size_t>> handles;
+  handles.reserve(kFsFiles);
+  for (int i = 0; i < kFsFiles; ++i)
+    handles.push_back(tokio::spawn(read_one_file(*dir + "/f" + std::to_string(i))));
+  std::size_t total = 0;
+  for (auto& handle : handles)
+    total += co_await handle;
+  co_return total;
+}
+
+void fs_read_small(tokio::runtime::Runtime& rt, Signal&) {
+  if (rt.block_on(fs_read_small_body(&scratch_dir())) != kFsFiles * kFsFileSize)
+    fail("fs_read_small", "wrong byte count");
+}
+
+// fs_write_bulk: inside block_on, File::create, write_all 1,024 chunks of 64 KiB (64 MiB),
+// sync_all, check the length; ns per chunk.
+tokio::Task<std::uint64_t> fs_write_bulk_body(std::string path) {
+  auto file = co_await tokio::fs::File::create(std::move(path));
+  const std::vector<std::byte> chunk(kFsBulkChunk, std::byte{0x5a});
+  for (int i = 0; i < kFsBulkChunks; ++i)
+    co_await file.write_all(chunk);
+  co_await file.sync_all();
+  co_return (co_await file.metadata()).len();
+}
+
+void fs_write_bulk(tokio::runtime::Runtime& rt, Signal&) {
+  if (rt.block_on(fs_write_bulk_body(scratch_dir() + "/bulk")) != kFsBulkChunks * kFsBulkChunk)
+    fail("fs_write_bulk", "wrong file length");
+}
+
+// process_spawn_wait: inside block_on, 200 times one after another: run /bin/true
+// (Command::status: spawn and wait), check that it succeeded; ns per process.
+tokio::Task<int> process_spawn_wait_body() {
+  int ok = 0;
+  for (int i = 0; i < kProcessSpawns; ++i) {
+    auto status = co_await tokio::process::Command("/bin/true").status();
+    ok += status.success();
+  }
+  co_return ok;
+}
+
+void process_spawn_wait(tokio::runtime::Runtime& rt, Signal&) {
+  if (rt.block_on(process_spawn_wait_body()) != kProcessSpawns)
+    fail("process_spawn_wait", "a child failed");
+}
+
 struct Workload {
   const char* name;
   int reps;
@@ -585,6 +670,9 @@ constexpr Workload kWorkloads[] = {
     {"tcp_echo_rr", 5, double(kEchoClients) * kEchoRoundTrips, &tcp_echo_rr},
     {"tcp_stream_bulk", 5, kBulkChunks, &tcp_stream_bulk},
     {"udp_echo_rr", 5, double(kUdpClients) * kUdpRoundTrips, &udp_echo_rr},
+    {"fs_read_small", 11, kFsFiles, &fs_read_small},
+    {"fs_write_bulk", 5, kFsBulkChunks, &fs_write_bulk},
+    {"process_spawn_wait", 5, kProcessSpawns, &process_spawn_wait},
 };
 
 }  // namespace

@@ -107,8 +107,10 @@ std::string resolve(const std::string& program, const std::string& path) {
     const std::size_t end = path.find(':', start);
     std::string dir =
         path.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (dir.empty()) dir = ".";
-    std::string candidate = dir + "/" + program;
+    // Built with append: GCC 12 at -O3 warns falsely (-Wrestrict) about `dir = "."` followed
+    // by operator+.
+    std::string candidate = dir.empty() ? std::string(".") : std::move(dir);
+    candidate.append(1, '/').append(program);
     if (is_executable_file(candidate)) return candidate;
     if (end == std::string::npos) break;
     start = end + 1;

@@ -33,6 +33,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +101,11 @@ constexpr std::size_t kUdpClients = 50;
 constexpr std::size_t kUdpRoundTrips = 2'000;
 constexpr std::size_t kUdpMessage = 64;
 constexpr std::size_t kUdpRecvBuffer = 2 * 1024;
+constexpr std::size_t kFsFiles = 1'000;
+constexpr std::size_t kFsFileSize = 4 * 1024;
+constexpr std::size_t kFsBulkChunks = 1'024;
+constexpr std::size_t kFsBulkChunk = 64 * 1024;
+constexpr std::size_t kProcessSpawns = 200;
 
 // The hidden argument that makes this program one run of idle_task_bytes.
 constexpr std::string_view kIdleTaskBytesChild = "--idle-task-bytes-child";
@@ -910,6 +916,149 @@ void udp_echo_rr(Runtime& rt) {
     fail("udp_echo_rr", "wrong number of round trips");
 }
 
+// ---- fs and process ---------------------------------------------------------------------------
+// Asio has no file type that works without io_uring (stream_file needs BOOST_ASIO_HAS_IO_URING)
+// and no process support (Boost.Process is another library). Both map onto Tokio's own
+// implementation: the blocking system calls run on the blocking thread_pool (spawn_blocking
+// above), awaited by a coroutine on the io_context.
+
+// The scratch directory: 1,000 files of 4 KiB, written on first use, removed at exit.
+struct ScratchDir {
+  std::string path = "/tmp/asio-peer-bench-" + std::to_string(::getpid());
+  ScratchDir() {
+    if (::mkdir(path.c_str(), 0700) != 0) fail("fs", "cannot create the scratch directory");
+    const std::string block(kFsFileSize, 'x');
+    for (std::size_t i = 0; i < kFsFiles; ++i) {
+      FILE* f = std::fopen((path + "/f" + std::to_string(i)).c_str(), "w");
+      if (!f || std::fwrite(block.data(), 1, block.size(), f) != block.size()) fail("fs", "setup");
+      std::fclose(f);
+    }
+  }
+  ~ScratchDir() {
+    for (std::size_t i = 0; i < kFsFiles; ++i)
+      ::unlink((path + "/f" + std::to_string(i)).c_str());
+    ::unlink((path + "/bulk").c_str());
+    ::rmdir(path.c_str());
+  }
+};
+const std::string& scratch_dir() {
+  static ScratchDir dir;
+  return dir.path;
+}
+
+std::size_t read_whole_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("fs_read_small", "open");
+  std::string out;
+  char buf[64 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) fail("fs_read_small", "read");
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out.size();
+}
+
+struct FsReadState {
+  explicit FsReadState(asio::thread_pool& pool) : pool(pool) {}
+  asio::thread_pool& pool;
+  std::atomic<std::size_t> total{0};
+  Countdown done{kFsFiles};
+};
+
+awaitable<void> read_one_file(FsReadState* state, std::string path) {
+  // The job captures a pointer: GCC 12 destroys a by-value capture written inside a co_await
+  // expression twice.
+  const std::size_t n =
+      co_await spawn_blocking(state->pool, [p = &path] { return read_whole_file(*p); });
+  state->total.fetch_add(n, std::memory_order_relaxed);
+  state->done.count_down();
+}
+
+awaitable<void> spawn_file_readers(FsReadState* state, const std::string* dir) {
+  auto ex = co_await asio::this_coro::executor;
+  for (std::size_t i = 0; i < kFsFiles; ++i)
+    asio::co_spawn(ex, read_one_file(state, *dir + "/f" + std::to_string(i)), asio::detached);
+}
+
+// fs_read_small. Tokio: inside block_on, one spawned task per file (1,000 files of 4 KiB) reads
+// it whole with tokio::fs::read; join all, check the byte count. Here: one co_spawned coroutine
+// per file awaits a blocking job that reads it; a countdown stands for the joins.
+void fs_read_small(Runtime& rt) {
+  FsReadState state(rt.blocking_pool());
+  asio::co_spawn(rt.context(), spawn_file_readers(&state, &scratch_dir()), asio::detached);
+  state.done.wait();
+  if (state.total.load() != kFsFiles * kFsFileSize) fail("fs_read_small", "wrong byte count");
+}
+
+awaitable<std::size_t> fs_write_bulk_body(asio::thread_pool* pool, std::string path) {
+  const int fd = co_await spawn_blocking(*pool, [p = &path] {
+    return ::open(p->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  });
+  if (fd < 0) fail("fs_write_bulk", "open");
+  const std::vector<char> chunk(kFsBulkChunk, 0x5a);
+  for (std::size_t i = 0; i < kFsBulkChunks; ++i) {
+    const bool ok = co_await spawn_blocking(*pool, [fd, &chunk] {
+      std::size_t done = 0;
+      while (done < chunk.size()) {
+        const ssize_t n = ::write(fd, chunk.data() + done, chunk.size() - done);
+        if (n < 0) return false;
+        done += static_cast<std::size_t>(n);
+      }
+      return true;
+    });
+    if (!ok) fail("fs_write_bulk", "write");
+  }
+  const std::size_t len = co_await spawn_blocking(*pool, [fd] {
+    struct stat st {};
+    if (::fsync(fd) != 0 || ::fstat(fd, &st) != 0) return std::size_t{0};
+    ::close(fd);
+    return static_cast<std::size_t>(st.st_size);
+  });
+  co_return len;
+}
+
+// fs_write_bulk. Tokio: inside block_on, File::create, write_all 1,024 chunks of 64 KiB,
+// sync_all, check the length. Here each write is a blocking job awaited in turn (Tokio's File
+// lets one write run while the next chunk is copied; there is no Asio file to do that).
+void fs_write_bulk(Runtime& rt) {
+  auto len =
+      asio::co_spawn(rt.context(), fs_write_bulk_body(&rt.blocking_pool(), scratch_dir() + "/bulk"),
+                     asio::use_future)
+          .get();
+  if (len != kFsBulkChunks * kFsBulkChunk) fail("fs_write_bulk", "wrong file length");
+}
+
+awaitable<std::size_t> process_spawn_wait_body(asio::thread_pool* pool) {
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < kProcessSpawns; ++i) {
+    pid_t pid;
+    char* argv[] = {const_cast<char*>("/bin/true"), nullptr};
+    if (::posix_spawn(&pid, "/bin/true", nullptr, nullptr, argv, environ) != 0)
+      fail("process_spawn_wait", "posix_spawn");
+    const int status = co_await spawn_blocking(*pool, [pid] {
+      int st = -1;
+      while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+      }
+      return st;
+    });
+    ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  co_return ok;
+}
+
+// process_spawn_wait. Tokio: inside block_on, 200 times one after another: Command::status of
+// /bin/true, check success. Here: posix_spawn (what Rust's Command uses for it), then a
+// blocking waitpid on the blocking pool, awaited.
+void process_spawn_wait(Runtime& rt) {
+  auto ok =
+      asio::co_spawn(rt.context(), process_spawn_wait_body(&rt.blocking_pool()), asio::use_future)
+          .get();
+  if (ok != kProcessSpawns) fail("process_spawn_wait", "a child failed");
+}
+
 struct Workload {
   std::string_view name;
   int reps;
@@ -935,6 +1084,9 @@ constexpr Workload kWorkloads[] = {
     {"tcp_echo_rr", 5, kEchoClients* kEchoRoundTrips, tcp_echo_rr},
     {"tcp_stream_bulk", 5, kBulkChunks, tcp_stream_bulk},
     {"udp_echo_rr", 5, kUdpClients* kUdpRoundTrips, udp_echo_rr},
+    {"fs_read_small", 11, kFsFiles, fs_read_small},
+    {"fs_write_bulk", 5, kFsBulkChunks, fs_write_bulk},
+    {"process_spawn_wait", 5, kProcessSpawns, process_spawn_wait},
 };
 
 // ns per op of one repetition.

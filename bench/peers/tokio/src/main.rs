@@ -72,6 +72,11 @@ const UDP_CLIENTS: usize = 50;
 const UDP_ROUND_TRIPS: usize = 2_000;
 const UDP_MESSAGE: usize = 64;
 const UDP_RECV_BUFFER: usize = 2 * 1024;
+const FS_FILES: usize = 1_000;
+const FS_FILE_SIZE: usize = 4 * 1024;
+const FS_BULK_CHUNKS: usize = 1_024;
+const FS_BULK_CHUNK: usize = 64 * 1024;
+const PROCESS_SPAWNS: usize = 200;
 
 /// The hidden argument that makes this program one run of idle_task_bytes.
 const IDLE_TASK_BYTES_CHILD: &str = "--idle-task-bytes-child";
@@ -166,6 +171,24 @@ const WORKLOADS: &[Workload] = &[
         reps: 5,
         ops: (UDP_CLIENTS * UDP_ROUND_TRIPS) as u64,
         measure: Measure::NsPerOp(udp_echo_rr),
+    },
+    Workload {
+        name: "fs_read_small",
+        reps: 11,
+        ops: FS_FILES as u64,
+        measure: Measure::NsPerOp(fs_read_small),
+    },
+    Workload {
+        name: "fs_write_bulk",
+        reps: 5,
+        ops: FS_BULK_CHUNKS as u64,
+        measure: Measure::NsPerOp(fs_write_bulk),
+    },
+    Workload {
+        name: "process_spawn_wait",
+        reps: 5,
+        ops: PROCESS_SPAWNS as u64,
+        measure: Measure::NsPerOp(process_spawn_wait),
     },
 ];
 
@@ -885,4 +908,81 @@ fn main() {
     if selected == 0 {
         eprintln!("tokio-peer: no workload matches prefix {:?}", prefix);
     }
+    remove_scratch_dir();
+}
+
+/// The scratch directory of the fs workloads: 1,000 files of 4 KiB, written on first use.
+static SCRATCH: Mutex<Option<String>> = Mutex::new(None);
+
+fn scratch_dir() -> String {
+    let mut dir = SCRATCH.lock().unwrap();
+    if dir.is_none() {
+        let path = format!("/tmp/tokio-peer-bench-{}", process::id());
+        std::fs::create_dir(&path).expect("fs: cannot create the scratch directory");
+        let block = vec![b'x'; FS_FILE_SIZE];
+        for i in 0..FS_FILES {
+            std::fs::write(format!("{}/f{}", path, i), &block).expect("fs: setup");
+        }
+        *dir = Some(path);
+    }
+    dir.clone().unwrap()
+}
+
+fn remove_scratch_dir() {
+    if let Some(path) = SCRATCH.lock().unwrap().take() {
+        let _ = std::fs::remove_dir_all(path);
+    }
+}
+
+/// Inside block_on, one spawned task per file (1,000 files of 4 KiB) reads it whole with
+/// tokio::fs::read; join all and check the byte count; ns per file.
+fn fs_read_small(rt: &Runtime) {
+    let dir = scratch_dir();
+    let total = rt.block_on(async move {
+        let handles: Vec<_> = (0..FS_FILES)
+            .map(|i| {
+                let path = format!("{}/f{}", dir, i);
+                tokio::spawn(async move { tokio::fs::read(path).await.expect("fs_read_small").len() })
+            })
+            .collect();
+        let mut total = 0;
+        for handle in handles {
+            total += handle.await.expect("fs_read_small: a task failed");
+        }
+        total
+    });
+    assert_eq!(total, FS_FILES * FS_FILE_SIZE, "fs_read_small: wrong byte count");
+}
+
+/// Inside block_on, File::create, write_all 1,024 chunks of 64 KiB (64 MiB), sync_all, check
+/// the length; ns per chunk.
+fn fs_write_bulk(rt: &Runtime) {
+    let path = format!("{}/bulk", scratch_dir());
+    let len = rt.block_on(async move {
+        let mut file = tokio::fs::File::create(path).await.expect("fs_write_bulk: create");
+        let chunk = vec![0x5au8; FS_BULK_CHUNK];
+        for _ in 0..FS_BULK_CHUNKS {
+            file.write_all(&chunk).await.expect("fs_write_bulk: write");
+        }
+        file.sync_all().await.expect("fs_write_bulk: sync_all");
+        file.metadata().await.expect("fs_write_bulk: metadata").len()
+    });
+    assert_eq!(len as usize, FS_BULK_CHUNKS * FS_BULK_CHUNK, "fs_write_bulk: wrong length");
+}
+
+/// Inside block_on, 200 times one after another: run /bin/true (Command::status: spawn and
+/// wait) and check that it succeeded; ns per process.
+fn process_spawn_wait(rt: &Runtime) {
+    let ok = rt.block_on(async {
+        let mut ok = 0;
+        for _ in 0..PROCESS_SPAWNS {
+            let status = tokio::process::Command::new("/bin/true")
+                .status()
+                .await
+                .expect("process_spawn_wait: spawn");
+            ok += status.success() as usize;
+        }
+        ok
+    });
+    assert_eq!(ok, PROCESS_SPAWNS, "process_spawn_wait: a child failed");
 }
