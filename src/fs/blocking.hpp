@@ -9,6 +9,7 @@
 
 #include "tokio/task/join_error.hpp"
 #include "tokio/task/join_handle.hpp"
+#include "tokio/task/spawn.hpp"
 #include "tokio/task/task.hpp"
 
 namespace tokio::detail {
@@ -21,6 +22,13 @@ Task<T> join_blocking(task::JoinHandle<T> handle) {
     if (e.is_panic()) e.resume_panic();
     throw;
   }
+}
+
+/// Runs `fn(args...)` on the blocking pool (the arguments copied into the job) and gives its
+/// result, or rethrows its own exception.
+template <class F, class... Args>
+auto fs_blocking(F fn, Args&&... args) {
+  return join_blocking(task::spawn_blocking(fn, std::forward<Args>(args)...));
 }
 
 /// Throws errno as a std::system_error: "tokio::fs::<function>: '<path>'".

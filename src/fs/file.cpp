@@ -13,7 +13,6 @@
 #include <system_error>
 
 #include "fs/blocking.hpp"
-#include "tokio/task/spawn.hpp"
 
 namespace tokio::fs {
 
@@ -128,8 +127,7 @@ std::shared_ptr<Shared> blocking_open(std::filesystem::path path, int flags, mod
 Task<File> File::open_with(std::filesystem::path path, int flags, mode_t mode) {
   if (flags < 0)
     detail::fs_fail("OpenOptions::open", path.string(), EINVAL);  // a combination that cannot work
-  co_return File(co_await detail::join_blocking(
-      task::spawn_blocking(blocking_open, std::move(path), flags, mode)));
+  co_return File(co_await detail::fs_blocking(blocking_open, std::move(path), flags, mode));
 }
 
 Task<File> OpenOptions::open(std::filesystem::path path) const {
@@ -171,18 +169,10 @@ Task<void> File::complete_inflight() {
   // Awaited in place: if this is cancelled, the next operation waits for the same job.
   OpResult r = co_await *inflight_;
   inflight_.reset();
-  buf_ = std::move(r.buf);
+  buf_ = std::move(r.buf);  // a read whose caller went away: its bytes are the next read's
   buf_pos_ = 0;
-  switch (r.op) {
-    case OpResult::Op::Read:
-      // A read whose caller went away: its bytes stay for the next read. Its error is moot.
-      break;
-    case OpResult::Op::Write:
-      if (r.error != 0 && last_write_error_ == 0) last_write_error_ = r.error;
-      break;
-    case OpResult::Op::Seek:
-      break;
-  }
+  if (r.op == OpResult::Op::Write && r.error != 0 && last_write_error_ == 0)
+    last_write_error_ = r.error;
 }
 
 void File::throw_last_write_error() {
@@ -289,55 +279,52 @@ std::shared_ptr<Shared> blocking_dup(std::shared_ptr<Shared> shared) {
   return std::make_shared<Shared>(fd, shared->path);
 }
 // Moves the descriptor back over the read-ahead bytes, so it is where the caller is.
-void blocking_unread(std::shared_ptr<Shared> shared, std::int64_t unread) {
-  if (unread > 0 && ::lseek(shared->fd, -unread, SEEK_CUR) < 0)
-    fail("File::into_std", *shared, errno);
+void blocking_unread(std::shared_ptr<Shared> shared, std::int64_t unread, const char* op) {
+  if (::lseek(shared->fd, -unread, SEEK_CUR) < 0) fail(op, *shared, errno);
 }
 }  // namespace
 
-Task<void> File::set_len(std::uint64_t size) {
-  co_await flush();
-  // The read-ahead is stale once the length changes: put the position back where the caller is.
+Task<void> File::discard_read_ahead(const char* op) {
   const auto unread = static_cast<std::int64_t>(buf_.size() - buf_pos_);
   buf_.clear();
   buf_pos_ = 0;
-  if (unread > 0)
-    co_await detail::join_blocking(task::spawn_blocking(blocking_unread, shared_, unread));
-  co_await detail::join_blocking(task::spawn_blocking(blocking_set_len, shared_, size));
+  if (unread > 0) co_await detail::fs_blocking(blocking_unread, shared_, unread, op);
+}
+
+Task<void> File::set_len(std::uint64_t size) {
+  co_await flush();
+  co_await discard_read_ahead("File::set_len");  // stale once the length changes
+  co_await detail::fs_blocking(blocking_set_len, shared_, size);
 }
 
 Task<void> File::sync_all() {
   co_await flush();
-  co_await detail::join_blocking(task::spawn_blocking(blocking_sync, shared_, false));
+  co_await detail::fs_blocking(blocking_sync, shared_, false);
 }
 
 Task<void> File::sync_data() {
   co_await flush();
-  co_await detail::join_blocking(task::spawn_blocking(blocking_sync, shared_, true));
+  co_await detail::fs_blocking(blocking_sync, shared_, true);
 }
 
 Task<Metadata> File::metadata() {
   co_await complete_inflight();
-  co_return co_await detail::join_blocking(task::spawn_blocking(blocking_fstat, shared_));
+  co_return co_await detail::fs_blocking(blocking_fstat, shared_);
 }
 
 Task<void> File::set_permissions(Permissions permissions) {
   co_await complete_inflight();
-  co_await detail::join_blocking(task::spawn_blocking(blocking_fchmod, shared_, permissions));
+  co_await detail::fs_blocking(blocking_fchmod, shared_, permissions);
 }
 
 Task<File> File::try_clone() {
   co_await flush();
-  co_return File(co_await detail::join_blocking(task::spawn_blocking(blocking_dup, shared_)));
+  co_return File(co_await detail::fs_blocking(blocking_dup, shared_));
 }
 
 Task<int> File::into_std() && {
   co_await flush();
-  const auto unread = static_cast<std::int64_t>(buf_.size() - buf_pos_);
-  buf_.clear();
-  buf_pos_ = 0;
-  if (unread > 0)
-    co_await detail::join_blocking(task::spawn_blocking(blocking_unread, shared_, unread));
+  co_await discard_read_ahead("File::into_std");
   const int fd = std::exchange(shared_->fd, -1);
   shared_.reset();
   co_return fd;

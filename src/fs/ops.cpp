@@ -12,7 +12,6 @@
 #include <memory>
 
 #include "fs/blocking.hpp"
-#include "tokio/task/spawn.hpp"
 
 namespace tokio::fs {
 
@@ -215,79 +214,74 @@ bool exists_path(Path path) {
   fs_fail("try_exists", path.string());
 }
 
-template <class F, class... Args>
-auto blocking(F fn, Args&&... args) {
-  return detail::join_blocking(task::spawn_blocking(fn, std::forward<Args>(args)...));
-}
-
 }  // namespace
 
 // Each is a coroutine, so that nothing runs until it is awaited (as Tokio's async fns).
 Task<std::vector<std::byte>> read(Path path) {
-  co_return co_await blocking(read_bytes, std::move(path));
+  co_return co_await detail::fs_blocking(read_bytes, std::move(path));
 }
 Task<std::string> read_to_string(Path path) {
-  co_return co_await blocking(read_string, std::move(path));
+  co_return co_await detail::fs_blocking(read_string, std::move(path));
 }
 Task<void> write(Path path, std::string contents) {
-  co_await blocking(write_string, std::move(path), std::move(contents));
+  co_await detail::fs_blocking(write_string, std::move(path), std::move(contents));
 }
 Task<void> write(Path path, std::vector<std::byte> contents) {
-  co_await blocking(write_bytes, std::move(path), std::move(contents));
+  co_await detail::fs_blocking(write_bytes, std::move(path), std::move(contents));
 }
 Task<std::uint64_t> copy(Path from, Path to) {
-  co_return co_await blocking(copy_file, std::move(from), std::move(to));
+  co_return co_await detail::fs_blocking(copy_file, std::move(from), std::move(to));
 }
 Task<void> rename(Path from, Path to) {
-  co_await blocking(rename_path, std::move(from), std::move(to));
+  co_await detail::fs_blocking(rename_path, std::move(from), std::move(to));
 }
 Task<void> remove_file(Path path) {
-  co_await blocking(remove_file_path, std::move(path));
+  co_await detail::fs_blocking(remove_file_path, std::move(path));
 }
 Task<void> remove_dir(Path path) {
-  co_await blocking(remove_dir_path, std::move(path));
+  co_await detail::fs_blocking(remove_dir_path, std::move(path));
 }
 Task<void> remove_dir_all(Path path) {
-  co_await blocking(remove_dir_all_path, std::move(path));
+  co_await detail::fs_blocking(remove_dir_all_path, std::move(path));
 }
 Task<void> create_dir(Path path) {
-  co_await blocking(create_dir_default, std::move(path));
+  co_await detail::fs_blocking(create_dir_default, std::move(path));
 }
 Task<void> create_dir_all(Path path) {
-  co_await blocking(create_dir_all_default, std::move(path));
+  co_await detail::fs_blocking(create_dir_all_default, std::move(path));
 }
 Task<Metadata> metadata(Path path) {
-  co_return co_await blocking(stat_path, std::move(path));
+  co_return co_await detail::fs_blocking(stat_path, std::move(path));
 }
 Task<Metadata> symlink_metadata(Path path) {
-  co_return co_await blocking(lstat_path, std::move(path));
+  co_return co_await detail::fs_blocking(lstat_path, std::move(path));
 }
 Task<Path> canonicalize(Path path) {
-  co_return co_await blocking(canonical_path, std::move(path));
+  co_return co_await detail::fs_blocking(canonical_path, std::move(path));
 }
 Task<Path> read_link(Path path) {
-  co_return co_await blocking(read_link_path, std::move(path));
+  co_return co_await detail::fs_blocking(read_link_path, std::move(path));
 }
 Task<void> hard_link(Path original, Path link) {
-  co_await blocking(hard_link_path, std::move(original), std::move(link));
+  co_await detail::fs_blocking(hard_link_path, std::move(original), std::move(link));
 }
 Task<void> symlink(Path original, Path link) {
-  co_await blocking(symlink_path, std::move(original), std::move(link));
+  co_await detail::fs_blocking(symlink_path, std::move(original), std::move(link));
 }
 Task<void> set_permissions(Path path, Permissions permissions) {
-  co_await blocking(chmod_path, std::move(path), permissions);
+  co_await detail::fs_blocking(chmod_path, std::move(path), permissions);
 }
 Task<bool> try_exists(Path path) {
-  co_return co_await blocking(exists_path, std::move(path));
+  co_return co_await detail::fs_blocking(exists_path, std::move(path));
 }
 
 namespace {
 // Takes the options by value: the DirBuilder may be gone by the time this runs.
 Task<void> create_with(Path path, bool recursive, mode_t mode) {
   if (recursive)
-    co_await blocking(create_dir_all_path, std::move(path), mode);
+    co_await detail::fs_blocking(create_dir_all_path, std::move(path), mode);
   else
-    co_await blocking(create_dir_path, std::move(path), mode);
+    co_await detail::fs_blocking(create_dir_path, std::move(path), mode);
 }
 }  // namespace
 

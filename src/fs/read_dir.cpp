@@ -8,7 +8,6 @@
 #include <mutex>
 
 #include "fs/blocking.hpp"
-#include "tokio/task/spawn.hpp"
 
 namespace tokio::fs {
 
@@ -65,8 +64,7 @@ Metadata lstat_entry(std::filesystem::path path) {
 }  // namespace
 
 Task<ReadDir> read_dir(std::filesystem::path path) {
-  co_return ReadDir(
-      co_await detail::join_blocking(task::spawn_blocking(open_dir, std::move(path))));
+  co_return ReadDir(co_await detail::fs_blocking(open_dir, std::move(path)));
 }
 
 ReadDir::~ReadDir() = default;
@@ -84,12 +82,12 @@ Task<std::optional<DirEntry>> ReadDir::next_entry() {
       }
       if (state->done) co_return std::nullopt;
     }
-    co_await detail::join_blocking(task::spawn_blocking(read_batch, state));
+    co_await detail::fs_blocking(read_batch, state);
   }
 }
 
 Task<Metadata> DirEntry::metadata() const {
-  return detail::join_blocking(task::spawn_blocking(lstat_entry, path_));
+  return detail::fs_blocking(lstat_entry, path_);
 }
 
 namespace {
@@ -112,7 +110,7 @@ Task<FileType> type_of(std::filesystem::path path, unsigned char d_type) {
     default:
       break;
   }
-  Metadata m = co_await detail::join_blocking(task::spawn_blocking(lstat_entry, std::move(path)));
+  Metadata m = co_await detail::fs_blocking(lstat_entry, std::move(path));
   co_return m.file_type();
 }
 }  // namespace

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "runtime/scheduler/parker.hpp"
 #include "runtime/enter.hpp"
+#include "runtime/scheduler/parker.hpp"
 #include "runtime/scheduler/scheduler_ptr.hpp"
 #include "tokio/detail/block_on_thread.hpp"
 #include "tokio/detail/sync_seam.hpp"

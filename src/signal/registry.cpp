@@ -95,7 +95,8 @@ int signal_pipe_read_fd() {
   return pipe_read.load(std::memory_order_relaxed);
 }
 
-void signal_install(int signum, const char* what) {
+// Refuses a number that is not a signal, or one that cannot be handled.
+static void check_signal_number(int signum, const char* what) {
   if (signum <= 0 || signum >= kSlots)
     throw std::invalid_argument(std::string(what) + ": " + std::to_string(signum) +
                                 " is not a signal number (1 to " + std::to_string(kSlots - 1) +
@@ -105,6 +106,10 @@ void signal_install(int signum, const char* what) {
                                 ::sigabbrev_np(signum) +
                                 ") cannot be handled: SIGKILL, SIGSTOP, SIGILL, SIGFPE and "
                                 "SIGSEGV are refused");
+}
+
+void signal_install(int signum, const char* what) {
+  check_signal_number(signum, what);
   std::lock_guard lock(install_mutex);
   Slot& slot = slot_of(signum);
   if (slot.installed) return;
@@ -128,7 +133,7 @@ void enable_current_signal_driver() {
 
 void signal_enable(int signum, const char* what) {
   // Checked first, so that a bad number gets its own error also outside a runtime.
-  if (signum <= 0 || signum >= kSlots || is_forbidden(signum)) signal_install(signum, what);
+  check_signal_number(signum, what);
   SignalDriver* driver = current_runtime(what).signal_driver();
   if (!driver)
     throw std::logic_error(std::string(what) +

@@ -5,9 +5,9 @@
 
 #include "model/model.hpp"
 #include "model/scenario.hpp"
-#include "runtime/scheduler/parker.hpp"
 #include "runtime/scheduler/inject.hpp"
 #include "runtime/scheduler/multi_thread/idle.hpp"
+#include "runtime/scheduler/parker.hpp"
 
 namespace {
 

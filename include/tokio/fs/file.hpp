@@ -160,6 +160,8 @@ class File : public io::AsyncReadExt<File>, public io::AsyncWriteExt<File> {
   // Waits for the operation in flight (if any) and takes in its result.
   Task<void> complete_inflight();
   void throw_last_write_error();
+  // Drops the read-ahead and moves the descriptor back to where the caller has read to.
+  Task<void> discard_read_ahead(const char* op);
 
   std::shared_ptr<Shared> shared_;
   std::vector<std::byte> buf_;  // read-ahead bytes [buf_pos_, size) when idle; empty while busy

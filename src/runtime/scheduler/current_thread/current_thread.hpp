@@ -15,9 +15,9 @@
 
 #include "runtime/blocking/pool.hpp"
 #include "runtime/driver.hpp"
-#include "runtime/scheduler/parker.hpp"
 #include "runtime/scheduler/inject.hpp"
 #include "runtime/scheduler/owned_tasks.hpp"
+#include "runtime/scheduler/parker.hpp"
 #include "runtime/scheduler/unhandled_stop.hpp"
 #include "tokio/detail/runtime_inner.hpp"
 #include "tokio/detail/sync_seam.hpp"
