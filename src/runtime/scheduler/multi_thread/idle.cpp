@@ -29,7 +29,14 @@ bool Idle::transition_worker_to_parked(std::size_t worker, bool is_searching) {
   const std::uint32_t dec = kUnparkedOne + (is_searching ? 1 : 0);
   const auto prev = state_.fetch_sub(dec, std::memory_order_seq_cst);
   sleepers_.push_back(worker);
-  return is_searching && (prev & kSearchMask) == 1;
+  return (prev & kSearchMask) == (is_searching ? 1u : 0u);
+}
+
+void Idle::order_after_queued_work() {
+  // An RMW, not a load: it reads the last value in state_'s modification order. If a parking
+  // worker's fetch_sub comes later in that order, it reads from this one (a release sequence)
+  // and so sees the work queued before it; if earlier, this one and notify's loads see it.
+  state_.fetch_add(0, std::memory_order_seq_cst);
 }
 
 bool Idle::transition_worker_to_searching() {

@@ -25,9 +25,15 @@ class Idle {
   /// The worker to wake for newly queued work, already counted as unparked and searching;
   /// nullopt when a searcher exists or nobody is parked.
   std::optional<std::size_t> worker_to_notify();
-  /// Counts `worker` as parked. Returns true if it was the last searcher (the caller must
-  /// then look for pending work and wake someone for it).
+  /// Counts `worker` as parked. Returns true when no worker is left searching (it was the
+  /// last searcher, or there was none): nobody else would then find work queued in the
+  /// meantime, so the caller must look for it and wake a worker for it. Its seq_cst RMW
+  /// orders those reads after order_after_queued_work of any worker that it reads from.
   bool transition_worker_to_parked(std::size_t worker, bool is_searching);
+  /// Called after queueing work that its worker will not run soon, before worker_to_notify:
+  /// either a worker parking concurrently sees that work, or the notification sees it parked.
+  /// (A plain load would not do: a store to a queue then a load of state_ may be reordered.)
+  void order_after_queued_work();
   /// Lets a worker start searching; false when half the workers already search.
   bool transition_worker_to_searching();
   /// A searcher found work; true when it was the last searcher.

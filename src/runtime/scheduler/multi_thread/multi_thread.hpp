@@ -94,6 +94,9 @@ class MultiThread final : public RuntimeInner {
   void transition_from_searching(Core* core);
   void maintenance(Core* core);
   void notify_parked();
+  /// notify_parked for work this worker queued but will not run soon: ordered so that no
+  /// worker can park without seeing it (see Idle::order_after_queued_work).
+  void announce_work();
   void notify_if_work_pending();
   void shutdown_core(Core* core) noexcept;
   // Cancels every task and stops the workers without waiting for them. Idempotent.

@@ -104,6 +104,9 @@ Header* MultiThread::next_remote_batch(Core* core) {
     queue.push_back_or_overflow(task, inject_);
     task = next;
   }
+  // The rest waits behind `first`, which may run for long (or block): let an idle worker steal
+  // it. A searcher need not: it wakes the next one when it stops searching.
+  if (got > 1 && !core->is_searching) announce_work();
   return first;
 }
 
@@ -134,6 +137,15 @@ void MultiThread::notify_parked() {
   if (auto worker = idle_.worker_to_notify()) remotes_[*worker]->parker.unpark();
 }
 
+void MultiThread::announce_work() {
+  // Either a worker going to park sees the work (and wakes someone for it) or notify_parked
+  // sees it parked (and wakes it); see Idle::order_after_queued_work. Only the paths where
+  // work could otherwise be stranded pay for the RMW; schedule_local does not (its owner runs
+  // what it queued as soon as the current task yields).
+  idle_.order_after_queued_work();
+  notify_parked();
+}
+
 void MultiThread::notify_if_work_pending() {
   for (auto& remote : remotes_) {
     if (!remote->queue.is_empty()) {
@@ -154,9 +166,9 @@ void MultiThread::maintenance(Core* core) {
 
 bool MultiThread::transition_to_parked(Core* core) {
   if (core->lifo_slot || !remotes_[core->index]->queue.is_empty()) return false;
-  const bool last_searcher = idle_.transition_worker_to_parked(core->index, core->is_searching);
+  const bool none_searching = idle_.transition_worker_to_parked(core->index, core->is_searching);
   core->is_searching = false;
-  if (last_searcher) notify_if_work_pending();
+  if (none_searching) notify_if_work_pending();
   return true;
 }
 
@@ -190,7 +202,7 @@ void MultiThread::park(Core* core) {
     }
     if (transition_from_parked(core)) {
       // More than the next task landed here: let an idle worker steal some.
-      if (!remotes_[core->index]->queue.is_empty()) notify_parked();
+      if (!remotes_[core->index]->queue.is_empty()) announce_work();
       break;
     }
   }
