@@ -92,7 +92,18 @@ std::uint64_t copy_file(Path from, Path to) {
   FdGuard in(open_or_fail("copy", from, O_RDONLY));
   struct stat st {};
   if (::fstat(in.get(), &st) != 0) fs_fail("copy", from.string());
-  FdGuard out(open_or_fail("copy", to, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 07777));
+  // As std::fs::copy: only regular files (or symlinks to them) are copied.
+  if (!S_ISREG(st.st_mode)) fs_fail("copy (the source is not a regular file)", from.string(), EINVAL);
+  // Not truncated on open: copying a file onto itself (or a hard link of it) must not empty it.
+  FdGuard out(open_or_fail("copy", to, O_WRONLY | O_CREAT, st.st_mode & 07777));
+  struct stat out_st {};
+  if (::fstat(out.get(), &out_st) != 0) fs_fail("copy", to.string());
+  if (out_st.st_dev == st.st_dev && out_st.st_ino == st.st_ino)
+    fs_fail("copy (source and destination are the same file)", to.string(), EINVAL);
+  if (::ftruncate(out.get(), 0) != 0) fs_fail("copy", to.string());
+  // The permissions of an existing destination are replaced too (open's mode only applies to
+  // a file it creates).
+  if (::fchmod(out.get(), st.st_mode & 07777) != 0) fs_fail("copy", to.string());
   std::uint64_t total = 0;
   for (;;) {
     // copy_file_range lets the kernel (or the file system: reflinks) do the copy.
@@ -123,7 +134,6 @@ std::uint64_t copy_file(Path from, Path to) {
     }
     total += static_cast<std::uint64_t>(n);
   }
-  if (::fchmod(out.get(), st.st_mode & 07777) != 0) fs_fail("copy", to.string());
   return total;
 }
 

@@ -30,7 +30,8 @@ Task<std::string> read_to_string(Path path);
 Task<void> write(Path path, std::string contents);
 Task<void> write(Path path, std::vector<std::byte> contents);
 /// Copies the contents and permission bits of `from` to `to` (created or truncated); gives the
-/// number of bytes copied.
+/// number of bytes copied. Errors: `from` missing, not a regular file (EINVAL), or the same
+/// file as `to` (EINVAL, and nothing is truncated); `to` not writable.
 Task<std::uint64_t> copy(Path from, Path to);
 /// Renames `from` to `to`, replacing `to` if it exists (rename(2)).
 Task<void> rename(Path from, Path to);

@@ -1,0 +1,60 @@
+// Command::kill_on_drop (after Tokio's process_kill_on_drop.rs).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "tokio/process.hpp"
+#include "tokio/test.hpp"
+#include "tokio/tokio.hpp"
+
+namespace {
+
+using tokio::process::Command;
+using tokio::process::Stdio;
+
+// A child that would print once its input closes: killed by the drop, it never prints.
+TOKIO_TEST_ALL_FLAVORS(ProcessKillOnDrop, KillsTheChild) {
+  auto child = Command("sh")
+                   .args("-c", "read line; echo not killed")
+                   .stdin(Stdio::piped())
+                   .stdout(Stdio::piped())
+                   .kill_on_drop(true)
+                   .spawn();
+  auto in = std::move(*child.stdin);
+  auto out = std::move(*child.stdout);
+  { auto dropped = std::move(child); }
+  // Had it not been killed, closing its input would let it print.
+  co_await in.shutdown();
+  std::string printed;
+  co_await out.read_to_string(printed);
+  EXPECT_EQ(printed, "");
+}
+
+// Without kill_on_drop, the dropped child lives on (and is reaped later, see process_issue_42).
+TOKIO_TEST_ALL_FLAVORS(ProcessKillOnDrop, WithoutItTheChildLivesOn) {
+  auto child = Command("sh")
+                   .args("-c", "read line; echo lived on")
+                   .stdin(Stdio::piped())
+                   .stdout(Stdio::piped())
+                   .spawn();
+  auto in = std::move(*child.stdin);
+  auto out = std::move(*child.stdout);
+  { auto dropped = std::move(child); }
+  co_await in.shutdown();
+  std::string printed;
+  co_await out.read_to_string(printed);
+  EXPECT_EQ(printed, "lived on\n");
+}
+
+// Dropping a child that was already waited for (or killed) kills nothing and throws nothing.
+TOKIO_TEST_ALL_FLAVORS(ProcessKillOnDrop, AfterWaitIsANoOp) {
+  auto child = Command("true").kill_on_drop(true).spawn();
+  EXPECT_TRUE((co_await child.wait()).success());
+  auto killed = Command("sleep").arg("1000").kill_on_drop(true).spawn();
+  co_await killed.kill();
+}
+
+}  // namespace
