@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <stdexcept>
@@ -45,7 +46,7 @@ Child::~Child() {
 
 void Child::watch_exit(int pidfd) {
   if (pidfd >= 0) {
-    pidfd_.emplace(pidfd);  // registers; closes it on failure
+    pidfd_.emplace(pidfd, detail::IoKind::Notification);  // registers; closes it on failure
   } else {
     // No pidfd (a kernel before 5.3, or a sandbox): listen for SIGCHLD before the first
     // waitpid, so that no exit falls between the two.
@@ -89,12 +90,24 @@ Task<ExitStatus> Child::wait() {
   for (;;) {
     if (auto status = try_wait()) co_return *status;
     if (pidfd_) {
-      const detail::ReadyEvent event = co_await detail::ReadinessOp(
-          pidfd_->io(), io::Interest::READABLE, "awaiting tokio::process::Child::wait()");
-      // A pidfd turns readable only at exit, so the next waitpid reaps; should it not, the
-      // readiness is cleared so this does not spin.
-      if (auto status = try_wait()) co_return *status;
-      pidfd_->io().clear_readiness(event);
+      co_await detail::ReadinessOp(pidfd_->io(), io::Interest::READABLE,
+                                   "awaiting tokio::process::Child::wait()");
+      // A pidfd turns readable at exit, so the next waitpid reaps. It is deregistered first:
+      // reaping raises one more event on it (HUP) that would only wake a worker for nothing.
+      const int fd = pidfd_->release();
+      pidfd_.reset();
+      std::optional<ExitStatus> status;
+      try {
+        status = try_wait();
+      } catch (...) {
+        ::close(fd);
+        throw;
+      }
+      if (status) {
+        ::close(fd);
+        co_return *status;
+      }
+      pidfd_.emplace(fd, detail::IoKind::Notification);  // not reapable after all: watch again
     } else {
       co_await sigchld_->recv();
     }

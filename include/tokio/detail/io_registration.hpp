@@ -45,6 +45,17 @@ struct IoWaiter : ListLinks<IoWaiter> {
   Header* waker_task = nullptr;
 };
 
+/// What a registered descriptor's events say about the I/O to come.
+enum class IoKind : std::uint8_t {
+  /// A socket, pipe or terminal: after an event, more are likely microseconds away, so the
+  /// driver may busy-poll its next park (Builder::busy_poll).
+  Data,
+  /// A descriptor that reports one occurrence (a pidfd at a child's exit, the signal pipe):
+  /// its events predict nothing, and busy polling after them would only take CPU from the
+  /// rest of the machine (the child being spawned next, for one).
+  Notification,
+};
+
 /// Per-descriptor reactor state. Owned by the driver (freed only when no event can name it).
 class ScheduledIo {
  public:
@@ -67,6 +78,7 @@ class ScheduledIo {
   void cancel(IoWaiter& waiter) noexcept;
 
   int fd = -1;
+  IoKind kind = IoKind::Data;  // set before the descriptor is added to epoll, then read-only
 
  private:
   bool check(io::Ready interest, ReadyEvent& out) const noexcept;
@@ -82,7 +94,7 @@ class Registration {
   /// Registers `fd` (which must stay open until this is destroyed).
   /// Errors: std::logic_error outside a runtime or when the runtime was built without
   /// enable_io; std::system_error when epoll refuses the descriptor.
-  explicit Registration(int fd);
+  explicit Registration(int fd, IoKind kind = IoKind::Data);
   Registration(Registration&& other) noexcept;
   /// Deregisters what this held, then takes `other`'s registration.
   Registration& operator=(Registration&& other) noexcept;

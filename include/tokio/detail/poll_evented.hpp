@@ -29,7 +29,7 @@ class PollEvented {
  public:
   /// Takes `fd` (already non-blocking) and registers it with the current runtime. On failure
   /// the descriptor is closed and the error thrown (see Registration).
-  explicit PollEvented(int fd);
+  explicit PollEvented(int fd, IoKind kind = IoKind::Data);
   PollEvented(PollEvented&&) noexcept = default;
   /// Closes what this held, then takes `other`'s descriptor.
   PollEvented& operator=(PollEvented&& other) noexcept {

@@ -20,7 +20,7 @@ class IoDriver : public Park {
  public:
   /// Registers `fd` for every readiness event. Any thread.
   /// Errors: std::system_error naming the descriptor when the kernel refuses it.
-  virtual ScheduledIo* register_io(int fd) = 0;
+  virtual ScheduledIo* register_io(int fd, IoKind kind) = 0;
   /// Stops reporting events for `io`; its memory is freed once no dispatch can still name it.
   /// Any thread.
   virtual void deregister_io(ScheduledIo* io) noexcept = 0;

@@ -62,9 +62,10 @@ EpollDriver::~EpollDriver() {
   ::close(epoll_fd_);
 }
 
-ScheduledIo* EpollDriver::register_io(int fd) {
+ScheduledIo* EpollDriver::register_io(int fd, IoKind kind) {
   auto io = std::make_unique<ScheduledIo>();
   io->fd = fd;
+  io->kind = kind;
   epoll_event ev{};
   // Edge-triggered for everything, once: readiness is tracked in the ScheduledIo, so interest
   // never has to be modified (no epoll_ctl per wait).
@@ -119,8 +120,9 @@ int EpollDriver::dispatch(const epoll_event* events, int n) noexcept {
     if ((flags & EPOLLHUP) || ((flags & EPOLLOUT) && (flags & EPOLLERR)) || flags == EPOLLERR)
       ready |= io::Ready::kWriteClosed;
     if (flags & EPOLLERR) ready |= io::Ready::kError;
-    static_cast<ScheduledIo*>(events[i].data.ptr)->set_readiness(io::Ready(ready), tick_);
-    ++io_events;
+    auto* io = static_cast<ScheduledIo*>(events[i].data.ptr);
+    io->set_readiness(io::Ready(ready), tick_);
+    if (io->kind == IoKind::Data) ++io_events;
   }
   return io_events;
 }

@@ -37,7 +37,7 @@ class EpollDriver final : public IoDriver {
 
   /// Registers `fd` edge-triggered for every event.
   /// Errors: std::system_error from epoll_ctl (the message names the descriptor).
-  ScheduledIo* register_io(int fd) override;
+  ScheduledIo* register_io(int fd, IoKind kind) override;
   /// Removes `io` from epoll now; frees it at the start of the next turn.
   void deregister_io(ScheduledIo* io) noexcept override;
   bool may_have_events() const noexcept override {
@@ -50,7 +50,7 @@ class EpollDriver final : public IoDriver {
   int dispatch(const ::epoll_event* events, int n) noexcept;
   struct Turn {
     int events;     // everything delivered, an unpark included
-    int io_events;  // readiness events of registered descriptors
+    int io_events;  // readiness events of IoKind::Data descriptors (busy poll after them)
   };
   // One epoll_wait and its dispatch, under a new tick.
   Turn poll_once(int timeout_ms) noexcept;

@@ -7,9 +7,9 @@ namespace tokio::detail {
 
 namespace {
 // Registers `fd`, closing it if registration throws: PollEvented owns it from the start.
-Registration register_owned(int fd) {
+Registration register_owned(int fd, IoKind kind) {
   try {
-    return Registration(fd);
+    return Registration(fd, kind);
   } catch (...) {
     ::close(fd);
     throw;
@@ -17,7 +17,7 @@ Registration register_owned(int fd) {
 }
 }  // namespace
 
-PollEvented::PollEvented(int fd) : registration_(register_owned(fd)) {}
+PollEvented::PollEvented(int fd, IoKind kind) : registration_(register_owned(fd, kind)) {}
 
 int PollEvented::release() noexcept {
   const int fd = registration_.fd();

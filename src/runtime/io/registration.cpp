@@ -92,11 +92,11 @@ IoDriver& current_io_driver() {
 }
 }  // namespace
 
-Registration::Registration(int fd) {
+Registration::Registration(int fd, IoKind kind) {
   IoDriver& driver = current_io_driver();
   runtime_ = tl_runtime->shared_from_this();
   driver_ = &driver;
-  io_ = driver.register_io(fd);
+  io_ = driver.register_io(fd, kind);
 }
 
 Registration::Registration(Registration&& other) noexcept

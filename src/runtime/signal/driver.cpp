@@ -12,7 +12,8 @@ void SignalDriver::enable() {
   if (pipe_.load(std::memory_order_acquire)) return;
   std::lock_guard lock(enable_mutex_);
   if (pipe_.load(std::memory_order_relaxed)) return;
-  pipe_.store(io_.register_io(signal_pipe_read_fd()), std::memory_order_release);
+  pipe_.store(io_.register_io(signal_pipe_read_fd(), IoKind::Notification),
+              std::memory_order_release);
 }
 
 void SignalDriver::dispatch() noexcept {
