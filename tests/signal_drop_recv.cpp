@@ -22,9 +22,10 @@ TOKIO_TEST_ALL_FLAVORS(SignalDropRecv, DroppedRecvLosesNothing) {
   co_await sig.recv();
 }
 
-// A delivery sent before a recv that then lost a select (whether or not the driver dispatched
-// it meanwhile) is kept for the next recv.
-TOKIO_TEST_ALL_FLAVORS(SignalDropRecv, DeliveryBeforeALostSelectIsKept) {
+// A delivery sent before a recv that then lost a select is kept for the next recv. On the
+// current-thread runtime the driver cannot dispatch it before the first poll of the select
+// (on several workers it could, and the recv would win).
+TOKIO_TEST(SignalDropRecv, DeliveryBeforeALostSelectIsKept) {
   auto sig = tokio::signal::signal(SignalKind::hangup());
   send_signal(SIGHUP);
   auto first = co_await tokio::select_biased(tokio::task::yield_now(), sig.recv());

@@ -93,7 +93,8 @@ std::uint64_t copy_file(Path from, Path to) {
   struct stat st {};
   if (::fstat(in.get(), &st) != 0) fs_fail("copy", from.string());
   // As std::fs::copy: only regular files (or symlinks to them) are copied.
-  if (!S_ISREG(st.st_mode)) fs_fail("copy (the source is not a regular file)", from.string(), EINVAL);
+  if (!S_ISREG(st.st_mode))
+    fs_fail("copy (the source is not a regular file)", from.string(), EINVAL);
   // Not truncated on open: copying a file onto itself (or a hard link of it) must not empty it.
   FdGuard out(open_or_fail("copy", to, O_WRONLY | O_CREAT, st.st_mode & 07777));
   struct stat out_st {};
