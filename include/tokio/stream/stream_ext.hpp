@@ -1,0 +1,319 @@
+// StreamExt: the adapters and consumers of tokio-stream's StreamExt, as free functions over any
+// StreamLike (and as member functions of Stream<T>, which forward here).
+//
+// Each adapter takes its stream (and its callables) by value: the returned Stream owns them, as
+// Rust's adapters take `self`. Pass an lvalue with std::move. Each adapter is cancel-safe in
+// the way Stream::next is: dropping a next() loses no item. The consumers (fold, collect, ...)
+// are Tasks; dropping one drops the stream it was given.
+//
+// Callables run on the thread polling the consuming task, one call at a time. An exception
+// thrown by a callable ends the adapted stream and reaches whoever awaits its next().
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "tokio/detail/awaitable.hpp"
+#include "tokio/macros/select.hpp"
+#include "tokio/stream/stream.hpp"
+#include "tokio/task/task.hpp"
+
+namespace tokio::stream {
+
+/// `co_await next(s)`: the next item of any StreamLike (StreamExt::next). Cancel-safe when
+/// `s.next()` is.
+template <StreamLike S>
+auto next(S& s) {
+  return s.next();
+}
+
+/// Each item passed through `f` (StreamExt::map).
+template <StreamLike S, class F>
+requires std::invocable<F&, item_t<S>> Stream<std::invoke_result_t<F&, item_t<S>>> map(S s, F f) {
+  while (auto item = co_await s.next())
+    co_yield std::invoke(f, std::move(*item));
+}
+
+/// Each item passed through `f`, which returns an awaitable (a Task, say), awaited before the
+/// next item is taken (StreamExt::then).
+template <StreamLike S, class F>
+requires std::invocable<F&, item_t<S>> && detail::Awaitable<std::invoke_result_t<F&, item_t<S>>>
+    Stream<detail::await_result_t<std::invoke_result_t<F&, item_t<S>>>> then(S s, F f) {
+  while (auto item = co_await s.next())
+    co_yield co_await std::invoke(f, std::move(*item));
+}
+
+/// The items for which `pred(item)` is true (StreamExt::filter).
+template <StreamLike S, class P>
+requires std::predicate < P&, const item_t<S>
+& > Stream<item_t<S>> filter(S s, P pred) {
+  while (auto item = co_await s.next())
+    if (std::invoke(pred, std::as_const(*item))) co_yield std::move(*item);
+}
+
+/// The values of `f(item)`, which returns std::optional<U>, that are not empty
+/// (StreamExt::filter_map).
+template <StreamLike S, class F>
+requires std::invocable<F&, item_t<S>>
+    Stream<typename std::invoke_result_t<F&, item_t<S>>::value_type> filter_map(S s, F f) {
+  while (auto item = co_await s.next())
+    if (auto mapped = std::invoke(f, std::move(*item))) co_yield std::move(*mapped);
+}
+
+/// The values of `f(item)` (an optional) up to the first empty one, where it ends
+/// (StreamExt::map_while).
+template <StreamLike S, class F>
+requires std::invocable<F&, item_t<S>>
+    Stream<typename std::invoke_result_t<F&, item_t<S>>::value_type> map_while(S s, F f) {
+  while (auto item = co_await s.next()) {
+    auto mapped = std::invoke(f, std::move(*item));
+    if (!mapped) co_return;
+    co_yield std::move(*mapped);
+  }
+}
+
+/// The first `n` items; the stream is not polled after the n-th (StreamExt::take).
+template <StreamLike S>
+Stream<item_t<S>> take(S s, std::size_t n) {
+  for (std::size_t taken = 0; taken < n; ++taken) {
+    auto item = co_await s.next();
+    if (!item) co_return;
+    co_yield std::move(*item);
+  }
+}
+
+/// Items while `pred(item)` is true; ends at the first false (that item is dropped)
+/// (StreamExt::take_while).
+template <StreamLike S, class P>
+requires std::predicate < P&, const item_t<S>
+& > Stream<item_t<S>> take_while(S s, P pred) {
+  while (auto item = co_await s.next()) {
+    if (!std::invoke(pred, std::as_const(*item))) co_return;
+    co_yield std::move(*item);
+  }
+}
+
+/// Every item after the first `n` (StreamExt::skip).
+template <StreamLike S>
+Stream<item_t<S>> skip(S s, std::size_t n) {
+  for (std::size_t skipped = 0; skipped < n; ++skipped) {
+    auto item = co_await s.next();
+    if (!item) co_return;
+  }
+  while (auto item = co_await s.next())
+    co_yield std::move(*item);
+}
+
+/// Every item from the first for which `pred(item)` is false (StreamExt::skip_while).
+template <StreamLike S, class P>
+requires std::predicate < P&, const item_t<S>
+& > Stream<item_t<S>> skip_while(S s, P pred) {
+  while (auto item = co_await s.next()) {
+    if (std::invoke(pred, std::as_const(*item))) continue;
+    co_yield std::move(*item);
+    break;
+  }
+  while (auto item = co_await s.next())
+    co_yield std::move(*item);
+}
+
+/// The items of `first`, then those of `second` (StreamExt::chain).
+template <StreamLike A, StreamLike B>
+requires std::same_as<item_t<A>, item_t<B>> Stream<item_t<A>> chain(A first, B second) {
+  while (auto item = co_await first.next())
+    co_yield std::move(*item);
+  while (auto item = co_await second.next())
+    co_yield std::move(*item);
+}
+
+/// The items of both streams as they come, ending when both have ended (StreamExt::merge).
+/// When both have an item ready they take turns. Each round races the two next() in a
+/// select, so the loser must not lose its item: merge is as cancel-safe as the two streams'
+/// next() (every Stream<T> and every wrapper of this library qualifies).
+template <StreamLike A, StreamLike B>
+requires std::same_as<item_t<A>, item_t<B>> Stream<item_t<A>> merge(A a, B b) {
+  bool a_first = true;
+  for (;;) {
+    std::optional<item_t<A>> item;
+    bool from_a;
+    if (a_first) {
+      auto won = co_await tokio::select_biased(a.next(), b.next());
+      from_a = won.index() == 0;
+      item = from_a ? std::move(std::get<0>(won)) : std::move(std::get<1>(won));
+    } else {
+      auto won = co_await tokio::select_biased(b.next(), a.next());
+      from_a = won.index() == 1;
+      item = from_a ? std::move(std::get<1>(won)) : std::move(std::get<0>(won));
+    }
+    a_first = !from_a;  // the other side goes first next time
+    if (!item) break;   // one side ended: drain the other
+    co_yield std::move(*item);
+  }
+  if (a_first) {  // b ended
+    while (auto item = co_await a.next())
+      co_yield std::move(*item);
+  } else {
+    while (auto item = co_await b.next())
+      co_yield std::move(*item);
+  }
+}
+
+/// After its first end, a stream that gives std::nullopt for ever without polling the
+/// source again (StreamExt::fuse). A Stream<T> is fused already.
+template <StreamLike S>
+Stream<item_t<S>> fuse(S s) {
+  while (auto item = co_await s.next())
+    co_yield std::move(*item);
+}
+
+// --- Consumers -------------------------------------------------------------------------------
+
+/// Folds every item into `init` with `f(acc, item) -> acc` (StreamExt::fold).
+template <StreamLike S, class B, class F>
+requires std::invocable<F&, B, item_t<S>> &&
+    std::convertible_to<std::invoke_result_t<F&, B, item_t<S>>, B>
+        Task<B> fold(S s, B init, F f) {
+  while (auto item = co_await s.next())
+    init = std::invoke(f, std::move(init), std::move(*item));
+  co_return init;
+}
+
+/// Every item, appended to a `C` (a std::vector, a std::string...) (StreamExt::collect).
+template <class C, StreamLike S>
+Task<C> collect(S s) {
+  C out;
+  while (auto item = co_await s.next())
+    out.insert(out.end(), std::move(*item));
+  co_return out;
+}
+
+/// True at the first item for which `pred` is true (the rest is not polled); false at the end
+/// (StreamExt::any).
+template <StreamLike S, class P>
+requires std::predicate<P&, item_t<S>> Task<bool> any(S s, P pred) {
+  while (auto item = co_await s.next())
+    if (std::invoke(pred, std::move(*item))) co_return true;
+  co_return false;
+}
+
+/// False at the first item for which `pred` is false; true at the end (StreamExt::all).
+template <StreamLike S, class P>
+requires std::predicate<P&, item_t<S>> Task<bool> all(S s, P pred) {
+  while (auto item = co_await s.next())
+    if (!std::invoke(pred, std::move(*item))) co_return false;
+  co_return true;
+}
+
+/// How many items the stream gives (StreamExt::count).
+template <StreamLike S>
+Task<std::size_t> count(S s) {
+  std::size_t n = 0;
+  while (auto item = co_await s.next())  // (not `while (co_await ...)`: GCC 12 miscompiles it)
+    ++n;
+  co_return n;
+}
+
+/// Calls `f(item)` for every item (StreamExt::for_each). When `f` returns an awaitable, it is
+/// awaited before the next item is taken.
+template <StreamLike S, class F>
+requires std::invocable<F&, item_t<S>> Task<void> for_each(S s, F f) {
+  while (auto item = co_await s.next()) {
+    if constexpr (detail::Awaitable<std::invoke_result_t<F&, item_t<S>>>) {
+      co_await std::invoke(f, std::move(*item));
+    } else {
+      std::invoke(f, std::move(*item));
+    }
+  }
+}
+
+// --- Stream<T>'s member adapters (declared in stream.hpp) ----------------------------------
+
+template <class T>
+template <class F>
+auto Stream<T>::map(F f) && {
+  return stream::map(std::move(*this), std::move(f));
+}
+template <class T>
+template <class F>
+auto Stream<T>::then(F f) && {
+  return stream::then(std::move(*this), std::move(f));
+}
+template <class T>
+template <class P>
+auto Stream<T>::filter(P pred) && {
+  return stream::filter(std::move(*this), std::move(pred));
+}
+template <class T>
+template <class F>
+auto Stream<T>::filter_map(F f) && {
+  return stream::filter_map(std::move(*this), std::move(f));
+}
+template <class T>
+template <class F>
+auto Stream<T>::map_while(F f) && {
+  return stream::map_while(std::move(*this), std::move(f));
+}
+template <class T>
+Stream<T> Stream<T>::take(std::size_t n) && {
+  return stream::take(std::move(*this), n);
+}
+template <class T>
+template <class P>
+Stream<T> Stream<T>::take_while(P pred) && {
+  return stream::take_while(std::move(*this), std::move(pred));
+}
+template <class T>
+Stream<T> Stream<T>::skip(std::size_t n) && {
+  return stream::skip(std::move(*this), n);
+}
+template <class T>
+template <class P>
+Stream<T> Stream<T>::skip_while(P pred) && {
+  return stream::skip_while(std::move(*this), std::move(pred));
+}
+template <class T>
+template <class S>
+Stream<T> Stream<T>::chain(S second) && {
+  return stream::chain(std::move(*this), std::move(second));
+}
+template <class T>
+template <class S>
+Stream<T> Stream<T>::merge(S other) && {
+  return stream::merge(std::move(*this), std::move(other));
+}
+template <class T>
+template <class B, class F>
+Task<B> Stream<T>::fold(B init, F f) && {
+  return stream::fold(std::move(*this), std::move(init), std::move(f));
+}
+template <class T>
+template <class C>
+Task<C> Stream<T>::collect() && {
+  return stream::collect<C>(std::move(*this));
+}
+template <class T>
+template <class P>
+Task<bool> Stream<T>::any(P pred) && {
+  return stream::any(std::move(*this), std::move(pred));
+}
+template <class T>
+template <class P>
+Task<bool> Stream<T>::all(P pred) && {
+  return stream::all(std::move(*this), std::move(pred));
+}
+template <class T>
+Task<std::size_t> Stream<T>::count() && {
+  return stream::count(std::move(*this));
+}
+template <class T>
+template <class F>
+Task<void> Stream<T>::for_each(F f) && {
+  return stream::for_each(std::move(*this), std::move(f));
+}
+
+}  // namespace tokio::stream
