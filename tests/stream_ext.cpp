@@ -3,6 +3,7 @@
 // the StreamExt doc examples), as free functions and as Stream<T> members.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -188,6 +189,41 @@ TOKIO_TEST(StreamExt, ACallablesExceptionReachesTheConsumer) {
   EXPECT_EQ(co_await s.next(), 1);
   EXPECT_THROW((void)co_await s.next(), std::invalid_argument);
   EXPECT_EQ(co_await s.next(), std::nullopt);
+}
+
+TOKIO_TEST(StreamExt, PeekLeavesTheItem) {
+  auto p = stream::peekable(range(0, 2));
+  int* first = co_await p.peek();
+  TOKIO_CO_ASSERT(first != nullptr);
+  EXPECT_EQ(*first, 0);
+  EXPECT_EQ(*(co_await p.peek()), 0);  // still there
+  EXPECT_EQ(co_await p.next(), 0);
+  EXPECT_EQ(co_await p.next(), 1);
+  EXPECT_EQ(co_await p.peek(), nullptr);
+  EXPECT_EQ(co_await p.next(), std::nullopt);
+}
+
+tokio::Task<void> record_later(std::atomic<int>* running, std::atomic<int>* peak, int) {
+  const int now = running->fetch_add(1) + 1;
+  int seen = peak->load();
+  while (now > seen && !peak->compare_exchange_weak(seen, now)) {
+  }
+  co_await tokio::task::yield_now();
+  co_await tokio::task::yield_now();
+  running->fetch_sub(1);
+}
+
+// At most `limit` callables run at once, and all of them run.
+TOKIO_TEST_ALL_FLAVORS(StreamExt, ForEachConcurrentHonoursItsLimit) {
+  std::atomic<int> running{0};
+  std::atomic<int> peak{0};
+  std::atomic<int>* r = &running;
+  std::atomic<int>* p = &peak;
+  auto start = [r, p](int i) { return record_later(r, p, i); };
+  co_await stream::for_each_concurrent(range(0, 20), 3, start);
+  EXPECT_EQ(running.load(), 0);
+  EXPECT_GE(peak.load(), 1);
+  EXPECT_LE(peak.load(), 3);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "tokio/detail/awaitable.hpp"
 #include "tokio/macros/select.hpp"
 #include "tokio/stream/stream.hpp"
+#include "tokio/task/join_set.hpp"
 #include "tokio/task/task.hpp"
 
 namespace tokio::stream {
@@ -229,6 +230,26 @@ requires std::invocable<F&, item_t<S>> Task<void> for_each(S s, F f) {
       std::invoke(f, std::move(*item));
     }
   }
+}
+
+/// Calls `f(item)`, which returns a Task<void>, for every item, running up to `limit` of
+/// those Tasks at once (0: no limit), and completes when the stream has ended and every Task
+/// has finished (StreamExt::for_each_concurrent). Unlike Tokio's, the Tasks are spawned on the
+/// current runtime (a JoinSet), so on the multi-thread runtime they run in parallel.
+/// Errors: the first failed Task's exception (tokio::task::JoinError for a panic-like
+/// failure) is thrown once it is joined; the Tasks still running are then aborted.
+template <StreamLike S, class F>
+requires std::invocable<F&, item_t<S>> Task<void> for_each_concurrent(S s, std::size_t limit, F f) {
+  tokio::task::JoinSet<void> running;
+  while (auto item = co_await s.next()) {
+    while (limit != 0 && running.len() >= limit) {
+      auto done = co_await running.join_next();
+      done->value();
+    }
+    running.spawn(std::invoke(f, std::move(*item)));
+  }
+  while (auto done = co_await running.join_next())
+    done->value();
 }
 
 // --- Stream<T>'s member adapters (declared in stream.hpp) ----------------------------------
