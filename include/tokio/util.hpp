@@ -1,4 +1,5 @@
-// tokio::util: the pieces of tokio-util (cancellation tokens so far).
+// tokio::util: the pieces of tokio-util (codecs, cancellation tokens).
 #pragma once
 
+#include "tokio/util/codec.hpp"
 #include "tokio/util/sync/cancellation_token.hpp"
