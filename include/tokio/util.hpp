@@ -1,5 +1,7 @@
-// tokio::util: the pieces of tokio-util (codecs, cancellation tokens).
+// tokio::util: the pieces of tokio-util (codecs, cancellation tokens, task tracking).
 #pragma once
 
 #include "tokio/util/codec.hpp"
 #include "tokio/util/sync/cancellation_token.hpp"
+#include "tokio/util/task/join_map.hpp"
+#include "tokio/util/task/task_tracker.hpp"
