@@ -1,4 +1,5 @@
-// tokio::util: the pieces of tokio-util (codecs, io adapters, cancellation tokens, task tracking).
+// tokio::util: the pieces of tokio-util (codecs, io adapters, cancellation tokens, task tracking,
+// DelayQueue).
 #pragma once
 
 #include "tokio/util/codec.hpp"
@@ -7,3 +8,4 @@
 #include "tokio/util/sync/cancellation_token.hpp"
 #include "tokio/util/task/join_map.hpp"
 #include "tokio/util/task/task_tracker.hpp"
+#include "tokio/util/time/delay_queue.hpp"
