@@ -58,8 +58,8 @@ TOKIO_TEST_ALL_FLAVORS(StreamAsyncStream, WaitsInsideTheGenerator) {
   auto [tx, rx] = tokio::sync::mpsc::channel<std::string>(4);
   auto s = relay(std::move(rx));
   auto producer = tokio::spawn([](tokio::sync::mpsc::Sender<std::string> tx) -> tokio::Task<void> {
-    co_await tx.send("a");
-    co_await tx.send("b");
+    EXPECT_TRUE((co_await tx.send("a")).has_value());
+    EXPECT_TRUE((co_await tx.send("b")).has_value());
   }(std::move(tx)));
   EXPECT_EQ(co_await s.next(), "got a");
   EXPECT_EQ(co_await s.next(), "got b");
