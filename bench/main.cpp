@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,7 +26,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tokio/io/util.hpp"
+#include "tokio/stream.hpp"
 #include "tokio/tokio.hpp"
+#include "tokio/util.hpp"
 
 namespace {
 
@@ -60,6 +64,10 @@ constexpr std::size_t kFsFileSize = 4 * 1024;
 constexpr int kFsBulkChunks = 1'024;
 constexpr std::size_t kFsBulkChunk = 64 * 1024;
 constexpr int kProcessSpawns = 200;
+constexpr std::int64_t kStreamItems = 1'000'000;
+constexpr int kFramedLines = 1'000'000;
+constexpr std::size_t kFramedDuplex = 64 * 1024;
+constexpr int kCancelChildren = 10'000;
 
 // Reports a workload whose result is wrong and exits (the figures would be meaningless).
 [[noreturn]] void fail(const char* workload, const char* what) {
@@ -206,7 +214,7 @@ tokio::Task<void> sleeper() {
 
 // sleep_many: inside block_on, spawn 10,000 tasks that each sleep(1 ms); await every JoinHandle.
 tokio::Task<int> sleep_many_body() {
-  std::vector<tokio::JoinHandle<void>> handles;
+  std::vector<tokio::task::JoinHandle<void>> handles;
   handles.reserve(kSleepTasks);
   for (int i = 0; i < kSleepTasks; ++i)
     handles.push_back(tokio::spawn(sleeper()));
@@ -261,7 +269,7 @@ tokio::Task<void> mutex_incrementer(tokio::sync::Mutex<long>* mutex) {
 // and increment the guarded counter; await every JoinHandle; check the count.
 tokio::Task<long> mutex_contended_body() {
   tokio::sync::Mutex<long> mutex(0L);
-  std::vector<tokio::JoinHandle<void>> handles;
+  std::vector<tokio::task::JoinHandle<void>> handles;
   handles.reserve(kMutexTasks);
   for (int i = 0; i < kMutexTasks; ++i)
     handles.push_back(tokio::spawn(mutex_incrementer(&mutex)));
@@ -646,6 +654,92 @@ void process_spawn_wait(tokio::runtime::Runtime& rt, Signal&) {
     fail("process_spawn_wait", "a child failed");
 }
 
+// stream_pipeline: inside block_on, an async generator yielding 0, 1, 2, ... without end,
+// .take(1,000,000).map(x*2).filter(x%3==0).fold(0, +); ns per item.
+tokio::stream::Stream<std::int64_t> naturals() {
+  for (std::int64_t i = 0;; ++i)
+    co_yield i;
+}
+std::int64_t times_two(std::int64_t x) {
+  return 2 * x;
+}
+bool multiple_of_3(const std::int64_t& x) {
+  return x % 3 == 0;
+}
+std::int64_t add(std::int64_t acc, std::int64_t x) {
+  return acc + x;
+}
+
+tokio::Task<std::int64_t> stream_pipeline_body() {
+  co_return co_await naturals()
+      .take(static_cast<std::size_t>(kStreamItems))
+      .map(times_two)
+      .filter(multiple_of_3)
+      .fold(std::int64_t{0}, add);
+}
+
+void stream_pipeline(tokio::runtime::Runtime& rt, Signal&) {
+  // The sum of 2x over x < n with 3 | x: 2 * 3 * (0 + 1 + ... + (m - 1)), m = ceil(n / 3).
+  const std::int64_t m = (kStreamItems + 2) / 3;
+  if (rt.block_on(stream_pipeline_body()) != 6 * (m * (m - 1) / 2))
+    fail("stream_pipeline", "wrong sum");
+}
+
+// framed_lines: inside block_on, a 64 KiB duplex; a spawned writer feeds "line {i}" for
+// i < 1,000,000 into FramedWrite<LinesCodec> and flushes; the body reads FramedRead<LinesCodec>
+// to the end and checks the count; ns per line.
+tokio::Task<void> framed_lines_writer(tokio::io::DuplexStream io) {
+  tokio::util::codec::FramedWrite out(std::move(io), tokio::util::codec::LinesCodec());
+  std::string line;
+  for (int i = 0; i < kFramedLines; ++i) {
+    line = "line ";
+    line += std::to_string(i);
+    co_await out.feed(std::string_view(line));
+  }
+  co_await out.close();
+}
+
+tokio::Task<int> framed_lines_body() {
+  auto [a, b] = tokio::io::duplex(kFramedDuplex);
+  auto writer = tokio::spawn(framed_lines_writer(std::move(a)));
+  tokio::util::codec::FramedRead in(std::move(b), tokio::util::codec::LinesCodec());
+  int lines = 0;
+  while (auto line = co_await in.next())
+    ++lines;
+  co_await writer;
+  co_return lines;
+}
+
+void framed_lines(tokio::runtime::Runtime& rt, Signal&) {
+  if (rt.block_on(framed_lines_body()) != kFramedLines) fail("framed_lines", "wrong count");
+}
+
+// cancel_tree: inside block_on, one CancellationToken, 10,000 child tokens each awaited
+// (cancelled()) by a spawned task that then bumps a counter; yield_now, cancel the parent,
+// join all, check the count; ns per child.
+tokio::Task<void> await_cancel(tokio::util::sync::CancellationToken token, std::atomic<int>* n) {
+  co_await token.cancelled();
+  n->fetch_add(1, std::memory_order_relaxed);
+}
+
+tokio::Task<int> cancel_tree_body() {
+  tokio::util::sync::CancellationToken parent;
+  std::atomic<int> cancelled{0};
+  std::vector<tokio::task::JoinHandle<void>> handles;
+  handles.reserve(kCancelChildren);
+  for (int i = 0; i < kCancelChildren; ++i)
+    handles.push_back(tokio::spawn(await_cancel(parent.child_token(), &cancelled)));
+  co_await tokio::task::yield_now();
+  parent.cancel();
+  for (auto& handle : handles)
+    co_await handle;
+  co_return cancelled.load();
+}
+
+void cancel_tree(tokio::runtime::Runtime& rt, Signal&) {
+  if (rt.block_on(cancel_tree_body()) != kCancelChildren) fail("cancel_tree", "wrong count");
+}
+
 struct Workload {
   const char* name;
   int reps;
@@ -673,6 +767,9 @@ constexpr Workload kWorkloads[] = {
     {"fs_read_small", 11, kFsFiles, &fs_read_small},
     {"fs_write_bulk", 5, kFsBulkChunks, &fs_write_bulk},
     {"process_spawn_wait", 5, kProcessSpawns, &process_spawn_wait},
+    {"stream_pipeline", 11, double(kStreamItems), &stream_pipeline},
+    {"framed_lines", 5, kFramedLines, &framed_lines},
+    {"cancel_tree", 11, kCancelChildren, &cancel_tree},
 };
 
 }  // namespace

@@ -45,6 +45,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/experimental/coro.hpp>
+#include <boost/asio/experimental/use_coro.hpp>
 #include <boost/version.hpp>
 #include <cerrno>
 #include <chrono>
@@ -106,6 +108,10 @@ constexpr std::size_t kFsFileSize = 4 * 1024;
 constexpr std::size_t kFsBulkChunks = 1'024;
 constexpr std::size_t kFsBulkChunk = 64 * 1024;
 constexpr std::size_t kProcessSpawns = 200;
+constexpr std::int64_t kStreamItems = 1'000'000;
+constexpr std::size_t kFramedLines = 1'000'000;
+constexpr std::size_t kFramedBoundary = 128 * 1024;  // FramedWrite's backpressure boundary
+constexpr std::size_t kCancelChildren = 10'000;
 
 // The hidden argument that makes this program one run of idle_task_bytes.
 constexpr std::string_view kIdleTaskBytesChild = "--idle-task-bytes-child";
@@ -1059,6 +1065,120 @@ void process_spawn_wait(Runtime& rt) {
   if (ok != kProcessSpawns) fail("process_spawn_wait", "a child failed");
 }
 
+// stream_pipeline. Tokio: an async generator (async-stream) yielding 0, 1, 2, ... through
+// take/map/filter/fold. Here: Asio's async generator, experimental::coro<int64_t>, resumed with
+// co_await g.async_resume(use_awaitable) by a loop that applies take, map, filter and fold
+// inline (Asio has no stream adapters).
+asio::experimental::coro<std::int64_t> naturals(asio::any_io_executor) {
+  for (std::int64_t i = 0;; ++i)
+    co_yield i;
+}
+
+awaitable<std::int64_t> stream_pipeline_body() {
+  auto generator = naturals(co_await asio::this_coro::executor);
+  std::int64_t sum = 0;
+  for (std::int64_t taken = 0; taken < kStreamItems; ++taken) {
+    auto item = co_await generator.async_resume(use_awaitable);
+    if (!item) break;
+    const std::int64_t doubled = *item * 2;
+    if (doubled % 3 == 0) sum += doubled;
+  }
+  co_return sum;
+}
+
+void stream_pipeline(Runtime& rt) {
+  const std::int64_t sum =
+      asio::co_spawn(rt.context(), stream_pipeline_body(), asio::use_future).get();
+  const std::int64_t m = (kStreamItems + 2) / 3;
+  if (sum != 6 * (m * (m - 1) / 2)) fail("stream_pipeline", "wrong sum");
+}
+
+// framed_lines. Tokio: a 64 KiB in-memory duplex, FramedWrite<LinesCodec> fed 1,000,000 lines
+// by a spawned task, FramedRead<LinesCodec> read to the end. Here: a Unix socketpair (Asio has
+// no in-memory pipe); the writer appends "line {i}\n" to a buffer and async_writes it once it
+// holds 128 KiB (FramedWrite's boundary), then the rest and a shutdown; the reader
+// async_read_somes into a buffer and cuts a std::string per line (what LinesCodec does).
+awaitable<void> framed_lines_writer(asio::local::stream_protocol::socket out) {
+  std::string buffer;
+  buffer.reserve(kFramedBoundary + 64);
+  for (std::size_t i = 0; i < kFramedLines; ++i) {
+    if (buffer.size() >= kFramedBoundary) {
+      co_await asio::async_write(out, asio::buffer(buffer), use_awaitable);
+      buffer.clear();
+    }
+    buffer += "line ";
+    buffer += std::to_string(i);
+    buffer += '\n';
+  }
+  co_await asio::async_write(out, asio::buffer(buffer), use_awaitable);
+  out.shutdown(asio::socket_base::shutdown_send);
+}
+
+awaitable<std::size_t> framed_lines_body() {
+  auto executor = co_await asio::this_coro::executor;
+  asio::local::stream_protocol::socket a(executor), b(executor);
+  asio::local::connect_pair(a, b);
+  asio::co_spawn(executor, framed_lines_writer(std::move(a)), asio::detached);
+  std::vector<char> buf(64 * 1024);
+  std::size_t begin = 0, end = 0, lines = 0;
+  for (;;) {
+    const char* nl = static_cast<const char*>(std::memchr(buf.data() + begin, '\n', end - begin));
+    if (nl) {
+      std::string line(static_cast<const char*>(buf.data() + begin), nl);
+      (void)line;  // what the reader would hand on
+      begin = static_cast<std::size_t>(nl - buf.data()) + 1;
+      ++lines;
+      continue;
+    }
+    if (begin > 0) {  // compact: keep the partial line at the front
+      std::memmove(buf.data(), buf.data() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+    }
+    if (end == buf.size()) buf.resize(buf.size() * 2);
+    auto [ec, n] = co_await b.async_read_some(asio::buffer(buf.data() + end, buf.size() - end),
+                                              asio::as_tuple(use_awaitable));
+    if (ec == asio::error::eof) break;
+    if (ec) fail("framed_lines", "read");
+    end += n;
+  }
+  co_return lines;
+}
+
+void framed_lines(Runtime& rt) {
+  auto lines = asio::co_spawn(rt.context(), framed_lines_body(), asio::use_future).get();
+  if (lines != kFramedLines) fail("framed_lines", "wrong count");
+}
+
+// cancel_tree. Tokio: a CancellationToken with 10,000 child tokens, each awaited by a spawned
+// task; cancel the parent, join all. Here (Asio has no token tree): each child is a
+// steady_timer that never expires, awaited by a co_spawned coroutine that then counts down;
+// "cancelling the parent" cancels every child timer, on the thread that started the waits.
+awaitable<void> await_cancel(std::shared_ptr<asio::steady_timer> timer, Countdown* cd) {
+  (void)co_await timer->async_wait(asio::as_tuple(use_awaitable));
+  cd->count_down();
+}
+
+awaitable<void> cancel_tree_body(Countdown* cd) {
+  auto executor = co_await asio::this_coro::executor;
+  std::vector<std::shared_ptr<asio::steady_timer>> children;
+  children.reserve(kCancelChildren);
+  for (std::size_t i = 0; i < kCancelChildren; ++i) {
+    children.push_back(
+        std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max()));
+    asio::co_spawn(executor, await_cancel(children.back(), cd), asio::detached);
+  }
+  co_await asio::post(executor, use_awaitable);  // yield_now
+  for (auto& timer : children)
+    timer->cancel();
+}
+
+void cancel_tree(Runtime& rt) {
+  Countdown cd(kCancelChildren);
+  asio::co_spawn(rt.context(), cancel_tree_body(&cd), asio::detached);
+  cd.wait();
+}
+
 struct Workload {
   std::string_view name;
   int reps;
@@ -1087,6 +1207,9 @@ constexpr Workload kWorkloads[] = {
     {"fs_read_small", 11, kFsFiles, fs_read_small},
     {"fs_write_bulk", 5, kFsBulkChunks, fs_write_bulk},
     {"process_spawn_wait", 5, kProcessSpawns, process_spawn_wait},
+    {"stream_pipeline", 11, kStreamItems, stream_pipeline},
+    {"framed_lines", 5, kFramedLines, framed_lines},
+    {"cancel_tree", 11, kCancelChildren, cancel_tree},
 };
 
 // ns per op of one repetition.

@@ -77,6 +77,10 @@ const FS_FILE_SIZE: usize = 4 * 1024;
 const FS_BULK_CHUNKS: usize = 1_024;
 const FS_BULK_CHUNK: usize = 64 * 1024;
 const PROCESS_SPAWNS: usize = 200;
+const STREAM_ITEMS: usize = 1_000_000;
+const FRAMED_LINES: usize = 1_000_000;
+const FRAMED_DUPLEX: usize = 64 * 1024;
+const CANCEL_CHILDREN: usize = 10_000;
 
 /// The hidden argument that makes this program one run of idle_task_bytes.
 const IDLE_TASK_BYTES_CHILD: &str = "--idle-task-bytes-child";
@@ -189,6 +193,24 @@ const WORKLOADS: &[Workload] = &[
         reps: 5,
         ops: PROCESS_SPAWNS as u64,
         measure: Measure::NsPerOp(process_spawn_wait),
+    },
+    Workload {
+        name: "stream_pipeline",
+        reps: 11,
+        ops: STREAM_ITEMS as u64,
+        measure: Measure::NsPerOp(stream_pipeline),
+    },
+    Workload {
+        name: "framed_lines",
+        reps: 5,
+        ops: FRAMED_LINES as u64,
+        measure: Measure::NsPerOp(framed_lines),
+    },
+    Workload {
+        name: "cancel_tree",
+        reps: 11,
+        ops: CANCEL_CHILDREN as u64,
+        measure: Measure::NsPerOp(cancel_tree),
     },
 ];
 
@@ -985,4 +1007,83 @@ fn process_spawn_wait(rt: &Runtime) {
         ok
     });
     assert_eq!(ok, PROCESS_SPAWNS, "process_spawn_wait: a child failed");
+}
+
+/// Inside block_on: an async generator (async-stream's `stream!`) yielding 0, 1, 2, ...
+/// without end, `.take(1,000,000).map(x*2).filter(x%3==0).fold(0, +)` with tokio-stream's
+/// StreamExt (its fold is awaited as a future); ns per item.
+fn stream_pipeline(rt: &Runtime) {
+    use tokio_stream::StreamExt;
+    let sum = rt.block_on(async {
+        let naturals = async_stream::stream! {
+            let mut i: i64 = 0;
+            loop {
+                yield i;
+                i += 1;
+            }
+        };
+        let pipeline = naturals
+            .take(STREAM_ITEMS)
+            .map(|x| x * 2)
+            .filter(|x| x % 3 == 0)
+            .fold(0i64, |acc, x| acc + x);
+        pipeline.await
+    });
+    let m = ((STREAM_ITEMS + 2) / 3) as i64;
+    assert_eq!(sum, 6 * (m * (m - 1) / 2), "stream_pipeline: wrong sum");
+}
+
+/// Inside block_on: a 64 KiB duplex; a spawned writer feeds "line {i}" for i < 1,000,000 into
+/// FramedWrite<LinesCodec> (SinkExt::feed) and closes it (flush + shutdown); the body reads
+/// FramedRead<LinesCodec> to the end and checks the count; ns per line.
+fn framed_lines(rt: &Runtime) {
+    use futures_util::SinkExt;
+    use tokio_stream::StreamExt;
+    use tokio_util::codec::{FramedRead, FramedWrite, LinesCodec};
+    let lines = rt.block_on(async {
+        let (a, b) = tokio::io::duplex(FRAMED_DUPLEX);
+        let writer = tokio::spawn(async move {
+            let mut out = FramedWrite::new(a, LinesCodec::new());
+            for i in 0..FRAMED_LINES {
+                out.feed(format!("line {}", i)).await.expect("framed_lines: feed");
+            }
+            SinkExt::<String>::close(&mut out).await.expect("framed_lines: close");
+        });
+        let mut input = FramedRead::new(b, LinesCodec::new());
+        let mut lines = 0usize;
+        while let Some(line) = input.next().await {
+            line.expect("framed_lines: decode");
+            lines += 1;
+        }
+        writer.await.expect("framed_lines: writer");
+        lines
+    });
+    assert_eq!(lines, FRAMED_LINES, "framed_lines: wrong count");
+}
+
+/// Inside block_on: one CancellationToken, 10,000 child tokens each awaited (`cancelled()`)
+/// by a spawned task that then bumps a counter; yield_now, cancel the parent, join all, check
+/// the count; ns per child.
+fn cancel_tree(rt: &Runtime) {
+    use tokio_util::sync::CancellationToken;
+    let count = rt.block_on(async {
+        let parent = CancellationToken::new();
+        let cancelled = Arc::new(AtomicUsize::new(0));
+        let mut handles = Vec::with_capacity(CANCEL_CHILDREN);
+        for _ in 0..CANCEL_CHILDREN {
+            let child = parent.child_token();
+            let cancelled = cancelled.clone();
+            handles.push(tokio::spawn(async move {
+                child.cancelled().await;
+                cancelled.fetch_add(1, Ordering::Relaxed);
+            }));
+        }
+        tokio::task::yield_now().await;
+        parent.cancel();
+        for handle in handles {
+            handle.await.expect("cancel_tree: task");
+        }
+        cancelled.load(Ordering::Relaxed)
+    });
+    assert_eq!(count, CANCEL_CHILDREN, "cancel_tree: wrong count");
 }
