@@ -4,12 +4,15 @@
 // What it shows:
 // - a tokio::sync::broadcast channel as the room: each connection subscribes a Receiver and
 //   publishes with a copy of the Sender;
-// - reading lines with tokio::io::BufReader + lines(), on the read half of a split stream;
+// - reading lines with tokio::util::codec::FramedRead and LinesCodec::new_with_max_length, on
+//   the read half of a split stream: a line over kMaxLineBytes is refused (the client is told)
+//   and skipped, so a client sending an endless line costs the server a bounded buffer;
 // - tokio::select in a loop, so one task waits both for the client's next line and for the next
 //   message from the room (both operations are cancel-safe, so the loser of each round loses
 //   nothing);
 // - broadcast's Lagged error: a client too slow to keep up (the room holds the last 256
-//   messages) is told how many messages it missed, and carries on from the oldest one kept.
+//   messages, each at most a line and a name: under 600 KiB in all) is told how many messages
+//   it missed, and carries on from the oldest one kept.
 //
 // Protocol: the server asks for a name (the first line); then each line is a message. "/ping"
 // gets "* pong" back, once every line sent before it has been handled.
@@ -17,16 +20,22 @@
 // Run:
 //   chat_server [addr]         listen on addr (default 127.0.0.1:8080); connect a few terminals
 //                              with `nc 127.0.0.1 8080` or `telnet 127.0.0.1 8080`
-//   chat_server --self-test    three scripted clients on 127.0.0.1:0 (one of them deliberately
-//                              slow, to exercise Lagged); checks what each sees, exits 0
+//   chat_server --self-test    four scripted clients on 127.0.0.1:0 (one hostile, sending a
+//                              64 MiB line; one deliberately slow, to exercise Lagged); checks
+//                              what each sees and that memory stays bounded, exits 0
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "tokio/tokio.hpp"
+#include "tokio/util/codec.hpp"
 
 using tokio::net::SocketAddr;
 using tokio::net::TcpListener;
@@ -42,8 +51,11 @@ struct Message {
   std::string text;
 };
 
-// How many messages the room keeps for its slowest reader before that reader lags.
+// How many messages the room keeps for its slowest reader before that reader lags, and the
+// longest line accepted (names are lines too): the room holds at most about
+// kRoomCapacity * 2 * kMaxLineBytes bytes.
 constexpr std::size_t kRoomCapacity = 256;
+constexpr std::size_t kMaxLineBytes = 1024;
 
 // select races Tasks; broadcast's recv() is an awaitable, so wrap it in a Task.
 tokio::Task<tokio::Result<Message, broadcast::RecvError>> next_message(
@@ -58,10 +70,11 @@ tokio::Task<void> chat_connection(TcpStream stream, SocketAddr peer,
   try {
     // Borrowed halves: `lines` reads through the read half while we write to the write half.
     auto [reader, writer] = stream.split();
-    auto lines = tokio::io::lines(tokio::io::BufReader(reader));
+    tokio::util::codec::FramedRead lines(
+        reader, tokio::util::codec::LinesCodec::new_with_max_length(kMaxLineBytes));
 
     co_await writer.write_all("* welcome! what is your name?\n");
-    auto first = co_await lines.next_line();
+    auto first = co_await lines.next();
     if (!first) co_return;  // gone before saying anything
     name = first->empty() ? "guest-" + std::to_string(id) : *first;
 
@@ -73,10 +86,23 @@ tokio::Task<void> chat_connection(TcpStream stream, SocketAddr peer,
     co_await writer.write_all("* hello " + name + "\n");
 
     for (;;) {
-      auto event = co_await tokio::select(lines.next_line(), next_message(inbox));
-      if (event.index() == 0) {
+      std::optional<
+          std::variant<std::optional<std::string>, tokio::Result<Message, broadcast::RecvError>>>
+          event;
+      try {
+        event = co_await tokio::select(lines.next(), next_message(inbox));
+      } catch (const tokio::util::codec::LinesCodecError&) {
+        // Over kMaxLineBytes: refused once, the rest of that line skipped (replied below: a
+        // co_await cannot be inside a catch block).
+      }
+      if (!event) {
+        co_await writer.write_all("* line too long (at most " + std::to_string(kMaxLineBytes) +
+                                  " bytes): dropped\n");
+        continue;
+      }
+      if (event->index() == 0) {
         // A line from this client (or end of stream: it left).
-        auto& line = std::get<0>(event);
+        auto& line = std::get<0>(*event);
         if (!line) break;
         if (*line == "/ping") {
           co_await writer.write_all("* pong\n");
@@ -87,7 +113,7 @@ tokio::Task<void> chat_connection(TcpStream stream, SocketAddr peer,
         continue;
       }
       // A message from the room.
-      auto& received = std::get<1>(event);
+      auto& received = std::get<1>(*event);
       if (received) {
         if (received->from != id) co_await writer.write_all(received->text + "\n");
       } else if (received.error().is_lagged()) {
@@ -128,6 +154,22 @@ tokio::Task<int> run_server(std::string addr) {
 }
 
 // ---- self-test ------------------------------------------------------------------------------
+
+// The memory check needs a plain build: ASan keeps freed memory in quarantine and TSan shadows
+// every byte, so resident memory says nothing about growth under them.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kCheckMemory = false;
+#else
+constexpr bool kCheckMemory = true;
+#endif
+
+// Resident memory of this process, in bytes.
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages_total = 0, pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return pages_resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
 
 // A scripted client. BufReader<TcpStream> reads through its buffer and passes writes straight
 // to the stream, so one object does both.
@@ -185,7 +227,30 @@ tokio::Task<void> script(SocketAddr addr) {
   co_await bob.io.get_mut().shutdown();  // bob hangs up
   co_await alice.expect("* bob left");
 
-  // 2. A slow client lags. carol's receive buffer is kept small and she reads nothing while
+  // 2. A hostile client sends one 64 MiB line without a newline: it is refused once, the server
+  // keeps a bounded buffer meanwhile, and the client can talk again after the newline.
+  const std::size_t before = resident_bytes();
+  auto mallory_stream = co_await TcpStream::connect(addr);
+  auto mallory = co_await TestClient::join(std::move(mallory_stream), "mallory");
+  co_await alice.expect("* mallory joined");
+  const std::string chunk(64 * 1024, 'A');
+  for (int i = 0; i < 1024; ++i)
+    co_await mallory.io.write_all(chunk);
+  co_await mallory.say("");
+  co_await mallory.expect("* line too long (at most " + std::to_string(kMaxLineBytes) +
+                          " bytes): dropped");
+  co_await mallory.say("/ping");
+  co_await mallory.expect("* pong");
+  const std::size_t grown = resident_bytes() - std::min(before, resident_bytes());
+  if (kCheckMemory && grown > 16 * 1024 * 1024)
+    throw std::runtime_error("a 64 MiB line grew the process by " + std::to_string(grown >> 20) +
+                             " MiB");
+  co_await mallory.io.get_mut().shutdown();
+  co_await alice.expect("* mallory left");
+  std::printf("chat_server self-test: a 64 MiB line grew the process by %zu KiB%s\n", grown >> 10,
+              kCheckMemory ? "" : " (not checked: sanitizer build)");
+
+  // 3. A slow client lags. carol's receive buffer is kept small and she reads nothing while
   // alice sends far more than the socket buffers and the room can hold, so carol's task on the
   // server is stuck writing to her while the room moves on. "/ping" makes sure the server has
   // handled the whole flood before carol starts reading.
@@ -194,8 +259,8 @@ tokio::Task<void> script(SocketAddr addr) {
   auto carol_stream = co_await std::move(socket).connect(addr);
   auto carol = co_await TestClient::join(std::move(carol_stream), "carol");
   co_await alice.expect("* carol joined");
-  constexpr int kFlood = 4000;
-  const std::string filler(4000, '.');
+  constexpr int kFlood = 16000;  // 16 MB in lines under kMaxLineBytes
+  const std::string filler(1000, '.');
   for (int i = 0; i < kFlood; ++i)
     co_await alice.say(std::to_string(i) + filler);
   co_await alice.say("/ping");
@@ -229,7 +294,7 @@ tokio::Task<void> script(SocketAddr addr) {
   if (missed == 0)
     throw std::runtime_error("carol never lagged (are the socket buffers larger than 16 MB?)");
 
-  // 3. Everyone leaves; each server task ends and closes its connection (end of stream).
+  // 4. Everyone leaves; each server task ends and closes its connection (end of stream).
   co_await alice.io.get_mut().shutdown();
   co_await carol.expect("* alice left");
   co_await carol.io.get_mut().shutdown();

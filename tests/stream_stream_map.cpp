@@ -108,4 +108,29 @@ TOKIO_TEST(StreamStreamMap, InsertReplacesTheStreamUnderAKey) {
   EXPECT_EQ(got, std::make_pair(1, 5));
 }
 
+// Broadcast streams under keys, read in a select with another source (the chat_framed shape).
+TOKIO_TEST_ALL_FLAVORS(StreamStreamMap, BroadcastStreamsInASelect) {
+  using Item = tokio::stream::wrappers::BroadcastStream<int>::Item;
+  tokio::sync::broadcast::Sender<int> room(16);
+  StreamMap<std::string, Item> map;
+  map.insert("lobby", tokio::stream::wrappers::BroadcastStream<int>(room.subscribe()));
+  auto [tx, rx] = tokio::sync::mpsc::unbounded_channel<int>();
+  EXPECT_TRUE(tx.send(1).has_value());
+  auto first = co_await tokio::select_biased(rx.recv(), map.next());
+  EXPECT_EQ(first.index(), 0u);
+  EXPECT_TRUE(room.send(5).has_value());
+  auto second = co_await tokio::select_biased(rx.recv(), map.next());
+  TOKIO_CO_ASSERT(second.index() == 1u);
+  auto& got = std::get<1>(second);
+  TOKIO_CO_ASSERT(got.has_value());
+  EXPECT_EQ(got->first, "lobby");
+  EXPECT_EQ(got->second.value(), 5);
+  map.insert("dev", tokio::stream::wrappers::BroadcastStream<int>(room.subscribe()));
+  EXPECT_TRUE(room.send(6).has_value());
+  auto third = co_await map.next();
+  auto fourth = co_await map.next();
+  TOKIO_CO_ASSERT(third.has_value() && fourth.has_value());
+  EXPECT_EQ(third->second.value() + fourth->second.value(), 12);
+}
+
 }  // namespace
