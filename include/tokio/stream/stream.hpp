@@ -1,5 +1,5 @@
 // tokio::stream::Stream<T>: an asynchronous sequence written as a coroutine (an async
-// generator), and the StreamLike concept that every source of items satisfies.
+// generator).
 #pragma once
 
 #include <concepts>
@@ -14,30 +14,13 @@
 #include "tokio/detail/awaitable.hpp"
 #include "tokio/detail/context.hpp"
 #include "tokio/detail/promise.hpp"
+#include "tokio/stream/stream_like.hpp"
 #include "tokio/task/task.hpp"
 
 namespace tokio::stream {
-
 template <class T>
 class Stream;
-
-/// Anything that gives items one at a time: `co_await s.next()` gives `std::optional<Item>`,
-/// empty at the end (Tokio's `Stream` trait, as seen through `StreamExt::next`). Stream<T>, the
-/// library's stream wrappers, the adapters and user types with such a `next()` all qualify.
-template <class S>
-concept StreamLike = requires(S& s) {
-  requires detail::Awaitable<decltype(s.next())>;
-  typename detail::await_result_t<decltype(s.next())>::value_type;
-  requires std::same_as<
-      detail::await_result_t<decltype(s.next())>,
-      std::optional<typename detail::await_result_t<decltype(s.next())>::value_type>>;
-};
-
-/// The item type of a StreamLike `S`.
-template <StreamLike S>
-using item_t = typename detail::await_result_t<decltype(std::declval<S&>().next())>::value_type;
-
-}  // namespace tokio::stream
+}
 
 namespace tokio::detail {
 
@@ -105,7 +88,7 @@ namespace tokio::stream {
 /// Thread safety: used by one task at a time; it may move between tasks and threads between
 /// two next() calls.
 template <class T>
-class [[nodiscard]] Stream {
+class [[nodiscard]] Stream : public StreamExtMembers<Stream<T>> {
   static_assert(!std::is_reference_v<T> && !std::is_void_v<T>,
                 "tokio::stream::Stream<T> yields values: use T, or a pointer or "
                 "std::reference_wrapper for references");
@@ -182,42 +165,6 @@ class [[nodiscard]] Stream {
 
   /// True once the coroutine has finished (every item taken, or it threw).
   bool is_terminated() const noexcept { return !handle_ || handle_.done(); }
-
-  // StreamExt's adapters and consumers as members, for Tokio's chaining style:
-  // `std::move(s).map(f).filter(p).take(10)`. Each consumes the stream (call it on an rvalue)
-  // and is the free function of the same name in tokio/stream/stream_ext.hpp, which documents
-  // it.
-  template <class F>
-  auto map(F f) &&;
-  template <class F>
-  auto then(F f) &&;
-  template <class P>
-  auto filter(P pred) &&;
-  template <class F>
-  auto filter_map(F f) &&;
-  template <class F>
-  auto map_while(F f) &&;
-  Stream take(std::size_t n) &&;
-  template <class P>
-  Stream take_while(P pred) &&;
-  Stream skip(std::size_t n) &&;
-  template <class P>
-  Stream skip_while(P pred) &&;
-  template <class S>
-  Stream chain(S second) &&;
-  template <class S>
-  Stream merge(S other) &&;
-  template <class B, class F>
-  Task<B> fold(B init, F f) &&;
-  template <class C>
-  Task<C> collect() &&;
-  template <class P>
-  Task<bool> any(P pred) &&;
-  template <class P>
-  Task<bool> all(P pred) &&;
-  Task<std::size_t> count() &&;
-  template <class F>
-  Task<void> for_each(F f) &&;
 
  private:
   void reset() noexcept {

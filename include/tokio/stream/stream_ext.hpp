@@ -20,6 +20,7 @@
 
 #include "tokio/detail/awaitable.hpp"
 #include "tokio/macros/select.hpp"
+#include "tokio/stream/adapted.hpp"
 #include "tokio/stream/stream.hpp"
 #include "tokio/task/join_set.hpp"
 #include "tokio/task/task.hpp"
@@ -33,75 +34,64 @@ auto next(S& s) {
   return s.next();
 }
 
-/// Each item passed through `f` (StreamExt::map).
-template <StreamLike S, class F>
-requires std::invocable<F&, item_t<S>> Stream<std::invoke_result_t<F&, item_t<S>>> map(S s, F f) {
+/// A callable taking a stream's items (the adapters' constraints).
+template <class F, class S>
+concept ItemFunction = StreamLike<S> && std::invocable<F&, item_t<S>>;
+/// A predicate over a stream's items, which it sees by const reference.
+template <class P, class S>
+concept ItemPredicate = StreamLike<S> && std::predicate < P&,
+        const item_t<S>
+& > ;
+
+}  // namespace tokio::stream
+
+namespace tokio::detail {
+
+// The generator forms of the per-item adapters, for sources that are not pollable (a
+// channel's recv, a wrapper over a Task): one coroutine frame per adapter. Pollable sources
+// get the fused Adapted (adapted.hpp) instead.
+template <class S, class F>
+tokio::stream::Stream<std::invoke_result_t<F&, tokio::stream::item_t<S>>> map_items(S s, F f) {
   while (auto item = co_await s.next())
     co_yield std::invoke(f, std::move(*item));
 }
-
-/// Each item passed through `f`, which returns an awaitable (a Task, say), awaited before the
-/// next item is taken (StreamExt::then).
-template <StreamLike S, class F>
-requires std::invocable<F&, item_t<S>> && detail::Awaitable<std::invoke_result_t<F&, item_t<S>>>
-    Stream<detail::await_result_t<std::invoke_result_t<F&, item_t<S>>>> then(S s, F f) {
-  while (auto item = co_await s.next())
-    co_yield co_await std::invoke(f, std::move(*item));
-}
-
-/// The items for which `pred(item)` is true (StreamExt::filter).
-template <StreamLike S, class P>
-requires std::predicate < P&, const item_t<S>
-& > Stream<item_t<S>> filter(S s, P pred) {
+template <class S, class P>
+tokio::stream::Stream<tokio::stream::item_t<S>> filter_items(S s, P pred) {
   while (auto item = co_await s.next())
     if (std::invoke(pred, std::as_const(*item))) co_yield std::move(*item);
 }
-
-/// The values of `f(item)`, which returns std::optional<U>, that are not empty
-/// (StreamExt::filter_map).
-template <StreamLike S, class F>
-requires std::invocable<F&, item_t<S>>
-    Stream<typename std::invoke_result_t<F&, item_t<S>>::value_type> filter_map(S s, F f) {
+template <class S, class F>
+tokio::stream::Stream<typename std::invoke_result_t<F&, tokio::stream::item_t<S>>::value_type>
+filter_map_items(S s, F f) {
   while (auto item = co_await s.next())
     if (auto mapped = std::invoke(f, std::move(*item))) co_yield std::move(*mapped);
 }
-
-/// The values of `f(item)` (an optional) up to the first empty one, where it ends
-/// (StreamExt::map_while).
-template <StreamLike S, class F>
-requires std::invocable<F&, item_t<S>>
-    Stream<typename std::invoke_result_t<F&, item_t<S>>::value_type> map_while(S s, F f) {
+template <class S, class F>
+tokio::stream::Stream<typename std::invoke_result_t<F&, tokio::stream::item_t<S>>::value_type>
+map_while_items(S s, F f) {
   while (auto item = co_await s.next()) {
     auto mapped = std::invoke(f, std::move(*item));
     if (!mapped) co_return;
     co_yield std::move(*mapped);
   }
 }
-
-/// The first `n` items; the stream is not polled after the n-th (StreamExt::take).
-template <StreamLike S>
-Stream<item_t<S>> take(S s, std::size_t n) {
+template <class S>
+tokio::stream::Stream<tokio::stream::item_t<S>> take_items(S s, std::size_t n) {
   for (std::size_t taken = 0; taken < n; ++taken) {
     auto item = co_await s.next();
     if (!item) co_return;
     co_yield std::move(*item);
   }
 }
-
-/// Items while `pred(item)` is true; ends at the first false (that item is dropped)
-/// (StreamExt::take_while).
-template <StreamLike S, class P>
-requires std::predicate < P&, const item_t<S>
-& > Stream<item_t<S>> take_while(S s, P pred) {
+template <class S, class P>
+tokio::stream::Stream<tokio::stream::item_t<S>> take_while_items(S s, P pred) {
   while (auto item = co_await s.next()) {
     if (!std::invoke(pred, std::as_const(*item))) co_return;
     co_yield std::move(*item);
   }
 }
-
-/// Every item after the first `n` (StreamExt::skip).
-template <StreamLike S>
-Stream<item_t<S>> skip(S s, std::size_t n) {
+template <class S>
+tokio::stream::Stream<tokio::stream::item_t<S>> skip_items(S s, std::size_t n) {
   for (std::size_t skipped = 0; skipped < n; ++skipped) {
     auto item = co_await s.next();
     if (!item) co_return;
@@ -109,11 +99,8 @@ Stream<item_t<S>> skip(S s, std::size_t n) {
   while (auto item = co_await s.next())
     co_yield std::move(*item);
 }
-
-/// Every item from the first for which `pred(item)` is false (StreamExt::skip_while).
-template <StreamLike S, class P>
-requires std::predicate < P&, const item_t<S>
-& > Stream<item_t<S>> skip_while(S s, P pred) {
+template <class S, class P>
+tokio::stream::Stream<tokio::stream::item_t<S>> skip_while_items(S s, P pred) {
   while (auto item = co_await s.next()) {
     if (std::invoke(pred, std::as_const(*item))) continue;
     co_yield std::move(*item);
@@ -121,6 +108,106 @@ requires std::predicate < P&, const item_t<S>
   }
   while (auto item = co_await s.next())
     co_yield std::move(*item);
+}
+
+}  // namespace tokio::detail
+
+namespace tokio::stream {
+
+// The per-item adapters below give an Adapted (fused, no frame of its own) over a pollable
+// source and a Stream<U> (a generator) over any other; either is a stream with the same
+// members.
+
+/// Each item passed through `f` (StreamExt::map).
+template <StreamLike S, ItemFunction<S> F>
+auto map(S s, F f) {
+  if constexpr (detail::PollableStream<S>) {
+    return Adapted(std::move(s), detail::MapStep<item_t<S>, F>{std::move(f)});
+  } else {
+    return detail::map_items(std::move(s), std::move(f));
+  }
+}
+
+/// Each item passed through `f`, which returns an awaitable (a Task, say), awaited before the
+/// next item is taken (StreamExt::then).
+template <StreamLike S, ItemFunction<S> F>
+requires detail::Awaitable<std::invoke_result_t<F&, item_t<S>>>
+    Stream<detail::await_result_t<std::invoke_result_t<F&, item_t<S>>>> then(S s, F f) {
+  while (auto item = co_await s.next())
+    co_yield co_await std::invoke(f, std::move(*item));
+}
+
+/// The items for which `pred(item)` is true (StreamExt::filter).
+template <StreamLike S, ItemPredicate<S> P>
+auto filter(S s, P pred) {
+  if constexpr (detail::PollableStream<S>) {
+    return Adapted(std::move(s), detail::FilterStep<item_t<S>, P>{std::move(pred)});
+  } else {
+    return detail::filter_items(std::move(s), std::move(pred));
+  }
+}
+
+/// The values of `f(item)`, which returns std::optional<U>, that are not empty
+/// (StreamExt::filter_map).
+template <StreamLike S, ItemFunction<S> F>
+auto filter_map(S s, F f) {
+  if constexpr (detail::PollableStream<S>) {
+    return Adapted(std::move(s), detail::OptionalMapStep<item_t<S>, F, false>{std::move(f)});
+  } else {
+    return detail::filter_map_items(std::move(s), std::move(f));
+  }
+}
+
+/// The values of `f(item)` (an optional) up to the first empty one, where it ends
+/// (StreamExt::map_while).
+template <StreamLike S, ItemFunction<S> F>
+auto map_while(S s, F f) {
+  if constexpr (detail::PollableStream<S>) {
+    return Adapted(std::move(s), detail::OptionalMapStep<item_t<S>, F, true>{std::move(f)});
+  } else {
+    return detail::map_while_items(std::move(s), std::move(f));
+  }
+}
+
+/// The first `n` items; the source is not polled after the n-th (StreamExt::take).
+template <StreamLike S>
+auto take(S s, std::size_t n) {
+  if constexpr (detail::PollableStream<S>) {
+    return Adapted(std::move(s), detail::TakeStep<item_t<S>>{n});
+  } else {
+    return detail::take_items(std::move(s), n);
+  }
+}
+
+/// Items while `pred(item)` is true; ends at the first false (that item is dropped)
+/// (StreamExt::take_while).
+template <StreamLike S, ItemPredicate<S> P>
+auto take_while(S s, P pred) {
+  if constexpr (detail::PollableStream<S>) {
+    return Adapted(std::move(s), detail::WhileStep<item_t<S>, P, false>{std::move(pred)});
+  } else {
+    return detail::take_while_items(std::move(s), std::move(pred));
+  }
+}
+
+/// Every item after the first `n` (StreamExt::skip).
+template <StreamLike S>
+auto skip(S s, std::size_t n) {
+  if constexpr (detail::PollableStream<S>) {
+    return Adapted(std::move(s), detail::SkipStep<item_t<S>>{n});
+  } else {
+    return detail::skip_items(std::move(s), n);
+  }
+}
+
+/// Every item from the first for which `pred(item)` is false (StreamExt::skip_while).
+template <StreamLike S, ItemPredicate<S> P>
+auto skip_while(S s, P pred) {
+  if constexpr (detail::PollableStream<S>) {
+    return Adapted(std::move(s), detail::WhileStep<item_t<S>, P, true>{std::move(pred)});
+  } else {
+    return detail::skip_while_items(std::move(s), std::move(pred));
+  }
 }
 
 /// The items of `first`, then those of `second` (StreamExt::chain).
@@ -252,89 +339,89 @@ requires std::invocable<F&, item_t<S>> Task<void> for_each_concurrent(S s, std::
     done->value();
 }
 
-// --- Stream<T>'s member adapters (declared in stream.hpp) ----------------------------------
+// --- The members of StreamExtMembers (declared in stream.hpp) -------------------------------
 
-template <class T>
+template <class Self>
 template <class F>
-auto Stream<T>::map(F f) && {
-  return stream::map(std::move(*this), std::move(f));
+auto StreamExtMembers<Self>::map(F f) && {
+  return stream::map(self(), std::move(f));
 }
-template <class T>
+template <class Self>
 template <class F>
-auto Stream<T>::then(F f) && {
-  return stream::then(std::move(*this), std::move(f));
+auto StreamExtMembers<Self>::then(F f) && {
+  return stream::then(self(), std::move(f));
 }
-template <class T>
+template <class Self>
 template <class P>
-auto Stream<T>::filter(P pred) && {
-  return stream::filter(std::move(*this), std::move(pred));
+auto StreamExtMembers<Self>::filter(P pred) && {
+  return stream::filter(self(), std::move(pred));
 }
-template <class T>
+template <class Self>
 template <class F>
-auto Stream<T>::filter_map(F f) && {
-  return stream::filter_map(std::move(*this), std::move(f));
+auto StreamExtMembers<Self>::filter_map(F f) && {
+  return stream::filter_map(self(), std::move(f));
 }
-template <class T>
+template <class Self>
 template <class F>
-auto Stream<T>::map_while(F f) && {
-  return stream::map_while(std::move(*this), std::move(f));
+auto StreamExtMembers<Self>::map_while(F f) && {
+  return stream::map_while(self(), std::move(f));
 }
-template <class T>
-Stream<T> Stream<T>::take(std::size_t n) && {
-  return stream::take(std::move(*this), n);
+template <class Self>
+auto StreamExtMembers<Self>::take(std::size_t n) && {
+  return stream::take(self(), n);
 }
-template <class T>
+template <class Self>
 template <class P>
-Stream<T> Stream<T>::take_while(P pred) && {
-  return stream::take_while(std::move(*this), std::move(pred));
+auto StreamExtMembers<Self>::take_while(P pred) && {
+  return stream::take_while(self(), std::move(pred));
 }
-template <class T>
-Stream<T> Stream<T>::skip(std::size_t n) && {
-  return stream::skip(std::move(*this), n);
+template <class Self>
+auto StreamExtMembers<Self>::skip(std::size_t n) && {
+  return stream::skip(self(), n);
 }
-template <class T>
+template <class Self>
 template <class P>
-Stream<T> Stream<T>::skip_while(P pred) && {
-  return stream::skip_while(std::move(*this), std::move(pred));
+auto StreamExtMembers<Self>::skip_while(P pred) && {
+  return stream::skip_while(self(), std::move(pred));
 }
-template <class T>
+template <class Self>
 template <class S>
-Stream<T> Stream<T>::chain(S second) && {
-  return stream::chain(std::move(*this), std::move(second));
+auto StreamExtMembers<Self>::chain(S second) && {
+  return stream::chain(self(), std::move(second));
 }
-template <class T>
+template <class Self>
 template <class S>
-Stream<T> Stream<T>::merge(S other) && {
-  return stream::merge(std::move(*this), std::move(other));
+auto StreamExtMembers<Self>::merge(S other) && {
+  return stream::merge(self(), std::move(other));
 }
-template <class T>
+template <class Self>
 template <class B, class F>
-Task<B> Stream<T>::fold(B init, F f) && {
-  return stream::fold(std::move(*this), std::move(init), std::move(f));
+auto StreamExtMembers<Self>::fold(B init, F f) && {
+  return stream::fold(self(), std::move(init), std::move(f));
 }
-template <class T>
+template <class Self>
 template <class C>
-Task<C> Stream<T>::collect() && {
-  return stream::collect<C>(std::move(*this));
+auto StreamExtMembers<Self>::collect() && {
+  return stream::collect<C>(self());
 }
-template <class T>
+template <class Self>
 template <class P>
-Task<bool> Stream<T>::any(P pred) && {
-  return stream::any(std::move(*this), std::move(pred));
+auto StreamExtMembers<Self>::any(P pred) && {
+  return stream::any(self(), std::move(pred));
 }
-template <class T>
+template <class Self>
 template <class P>
-Task<bool> Stream<T>::all(P pred) && {
-  return stream::all(std::move(*this), std::move(pred));
+auto StreamExtMembers<Self>::all(P pred) && {
+  return stream::all(self(), std::move(pred));
 }
-template <class T>
-Task<std::size_t> Stream<T>::count() && {
-  return stream::count(std::move(*this));
+template <class Self>
+auto StreamExtMembers<Self>::count() && {
+  return stream::count(self());
 }
-template <class T>
+template <class Self>
 template <class F>
-Task<void> Stream<T>::for_each(F f) && {
-  return stream::for_each(std::move(*this), std::move(f));
+auto StreamExtMembers<Self>::for_each(F f) && {
+  return stream::for_each(self(), std::move(f));
 }
 
 }  // namespace tokio::stream

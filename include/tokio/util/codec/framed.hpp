@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "tokio/bytes/bytes_mut.hpp"
+#include "tokio/detail/done_or_task.hpp"
 #include "tokio/io/async_read.hpp"
 #include "tokio/io/async_write.hpp"
 #include "tokio/io/error.hpp"
@@ -29,7 +30,7 @@ struct ReadHalfState {
   bool eof = false;
 
   template <class IO, class D>
-  Task<std::optional<typename D::Item>> next(IO& io, D& codec) {
+  Task<std::optional<typename D::Item>> read_next(IO& io, D& codec) {
     for (;;) {
       if (eof) co_return decode_eof(codec, buffer);  // each call after the end: one more try
       if (auto frame = codec.decode(buffer)) co_return frame;
@@ -43,6 +44,45 @@ struct ReadHalfState {
       }
     }
   }
+};
+
+// The awaitable of next(): a frame already in the buffer is decoded in await_ready, with no
+// coroutine frame; otherwise a Task reads until one is there. Decoding happens only when the
+// awaitable is awaited (never when it is made), so a next() that a select drops before
+// polling it takes nothing from the buffer.
+template <class IO, class D>
+class [[nodiscard]] FramedNext {
+ public:
+  using tokio_native_awaiter = void;  // ready at once, or Task::Awaiter's protocol
+  using Output = std::optional<typename D::Item>;
+
+  FramedNext(ReadHalfState& state, IO& io, D& codec) noexcept
+      : state_(&state), io_(&io), codec_(&codec) {}
+  FramedNext(FramedNext&&) noexcept = default;  // before it is first awaited
+  FramedNext& operator=(const FramedNext&) = delete;
+
+  bool await_ready() {
+    if (state_->eof) return false;
+    ready_ = codec_->decode(state_->buffer);
+    return ready_.has_value();
+  }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) {
+    task_ = state_->read_next(*io_, *codec_);
+    awaiter_.emplace(typename Task<Output>::Awaiter{task_});
+    return awaiter_->await_suspend(awaiting);
+  }
+  Output await_resume() {
+    if (ready_) return std::move(ready_);
+    return awaiter_->await_resume();
+  }
+
+ private:
+  ReadHalfState* state_;
+  IO* io_;
+  D* codec_;
+  Output ready_;
+  Task<Output> task_;
+  std::optional<typename Task<Output>::Awaiter> awaiter_;
 };
 
 // The write side shared by FramedWrite and Framed.
@@ -84,7 +124,7 @@ class FramedRead {
   FramedRead(R reader, D decoder) : reader_(std::move(reader)), decoder_(std::move(decoder)) {}
 
   /// The next frame, or std::nullopt at the end of the input. Cancel-safe.
-  Task<std::optional<Item>> next() { return state_.next(reader_, decoder_); }
+  auto next() { return detail::FramedNext<R, D>(state_, reader_, decoder_); }
 
   R& get_mut() noexcept { return reader_; }
   const R& get_ref() const noexcept { return reader_; }
@@ -116,9 +156,12 @@ class FramedWrite {
   FramedWrite(W writer, E encoder) : writer_(std::move(writer)), encoder_(std::move(encoder)) {}
 
   template <class Item>
-  requires Encoder<E, Item> Task<void> feed(Item item) {
-    if (state_.buffer.size() >= state_.backpressure_boundary) co_await state_.flush(writer_);
-    encoder_.encode(std::move(item), state_.buffer);
+  requires Encoder<E, Item> tokio::detail::DoneOrTask feed(Item item) {
+    if (state_.buffer.size() < state_.backpressure_boundary) {
+      encoder_.encode(std::move(item), state_.buffer);  // no wait: no coroutine frame
+      return tokio::detail::DoneOrTask::done();
+    }
+    return tokio::detail::DoneOrTask::later(flush_then_encode(std::move(item)));
   }
   template <class Item>
   requires Encoder<E, Item> Task<void> send(Item item) {
@@ -135,6 +178,15 @@ class FramedWrite {
     state_.backpressure_boundary = bytes;
   }
   W& get_mut() noexcept { return writer_; }
+
+ private:
+  template <class Item>
+  Task<void> flush_then_encode(Item item) {
+    co_await state_.flush(writer_);
+    encoder_.encode(std::move(item), state_.buffer);
+  }
+
+ public:
   const W& get_ref() const noexcept { return writer_; }
   E& encoder_mut() noexcept { return encoder_; }
   /// Bytes encoded but not yet written.
@@ -166,12 +218,15 @@ class Framed {
   Framed(T io, C codec) : io_(std::move(io)), codec_(std::move(codec)) {}
 
   /// The next frame, or std::nullopt at the end of the input. Cancel-safe.
-  Task<std::optional<Item>> next() { return read_.next(io_, codec_); }
+  auto next() { return detail::FramedNext<T, C>(read_, io_, codec_); }
 
   template <class Out>
-  requires Encoder<C, Out> Task<void> feed(Out item) {
-    if (write_.buffer.size() >= write_.backpressure_boundary) co_await write_.flush(io_);
-    codec_.encode(std::move(item), write_.buffer);
+  requires Encoder<C, Out> tokio::detail::DoneOrTask feed(Out item) {
+    if (write_.buffer.size() < write_.backpressure_boundary) {
+      codec_.encode(std::move(item), write_.buffer);
+      return tokio::detail::DoneOrTask::done();
+    }
+    return tokio::detail::DoneOrTask::later(flush_then_encode(std::move(item)));
   }
   template <class Out>
   requires Encoder<C, Out> Task<void> send(Out item) {
@@ -188,6 +243,15 @@ class Framed {
     write_.backpressure_boundary = bytes;
   }
   T& get_mut() noexcept { return io_; }
+
+ private:
+  template <class Out>
+  Task<void> flush_then_encode(Out item) {
+    co_await write_.flush(io_);
+    codec_.encode(std::move(item), write_.buffer);
+  }
+
+ public:
   const T& get_ref() const noexcept { return io_; }
   C& codec_mut() noexcept { return codec_; }
   const C& codec() const noexcept { return codec_; }

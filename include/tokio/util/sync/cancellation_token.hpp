@@ -81,6 +81,10 @@ class CancellationToken {
  public:
   /// A new token, not cancelled, with no parent.
   CancellationToken();
+  // Copies share the state; there is no move, so no token is ever empty (a "moved" token is
+  // a copy and stays usable).
+  CancellationToken(const CancellationToken&) = default;
+  CancellationToken& operator=(const CancellationToken&) = default;
 
   /// A token cancelled together with this one (when this one, or any ancestor, is cancelled);
   /// cancelling the child does not cancel this one. A child of a cancelled token is born

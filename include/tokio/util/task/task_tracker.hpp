@@ -50,6 +50,9 @@ class TaskTrackerToken {
 class TaskTracker {
  public:
   TaskTracker();
+  // Copies share the tracker; there is no move, so no TaskTracker is ever empty.
+  TaskTracker(const TaskTracker&) = default;
+  TaskTracker& operator=(const TaskTracker&) = default;
 
   /// Spawns (as tokio::spawn, with the same argument forms) a task counted until it ends.
   template <class F, class... Args>
