@@ -7,6 +7,7 @@
 
 #include "tokio/io/util.hpp"
 #include "tokio/test.hpp"
+#include "tokio/test/block_on.hpp"
 #include "tokio/test/io.hpp"
 #include "tokio/tokio.hpp"
 #include "tokio/util/codec.hpp"
@@ -97,6 +98,21 @@ TOKIO_TEST(TokioTestIo, DrivesAFramedLinesEcho) {
       c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     co_await lines.send(upper);
   }
+}
+
+// tokio::test::block_on from a plain test function, with a mock.
+TEST(TokioTestBlockOn, RunsATaskToCompletion) {
+  auto echo = [](tokio::test::io::Mock mock) -> tokio::Task<std::string> {
+    std::string got;
+    co_await tokio::io::read_to_string(mock, got);
+    co_return got;
+  };
+  EXPECT_EQ(tokio::test::block_on(echo(Builder().read("abc").build())), "abc");
+  auto fails = []() -> tokio::Task<int> {
+    throw std::runtime_error("inside");
+    co_return 0;
+  };
+  EXPECT_THROW(tokio::test::block_on(fails()), std::runtime_error);
 }
 
 TEST(TokioTestIoDeathTest, DroppingAnUnfinishedScriptFailsTheTest) {
