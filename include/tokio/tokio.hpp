@@ -33,6 +33,7 @@
 #include "tokio/task/join_set.hpp"
 #include "tokio/task/spawn.hpp"
 #include "tokio/task/task.hpp"
+#include "tokio/task/task_local.hpp"
 #include "tokio/task/unconstrained.hpp"
 #include "tokio/task/yield_now.hpp"
 #include "tokio/time/instant.hpp"
