@@ -97,7 +97,10 @@ TOKIO_TEST(Framed, OverlongLineIsBoundedAndSkipped) {
 // Bytes left at the end that make no whole frame are an error, not a silent loss.
 TOKIO_TEST(Framed, TruncatedFrameAtTheEndIsAnError) {
   auto [a, b] = tokio::io::duplex(64);
-  co_await a.write_all(std::string_view("\0\0\0\x09" "abc", 7));
+  co_await a.write_all(
+      std::string_view("\0\0\0\x09"
+                       "abc",
+                       7));
   { auto closed = std::move(a); }
   FramedRead frames(std::move(b), LengthDelimitedCodec());
   EXPECT_THROW((void)co_await frames.next(), CodecError);
