@@ -19,7 +19,6 @@
 // Run:
 //   chat_framed [addr]        listen on addr (default 127.0.0.1:8080); connect with `nc`
 //   chat_framed --self-test   scripted clients on 127.0.0.1:0, including a hostile one; exits 0
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,8 +26,7 @@
 #include <string>
 #include <utility>
 
-#include <unistd.h>
-
+#include "support/memory_check.hpp"
 #include "tokio/stream.hpp"
 #include "tokio/stream/wrappers.hpp"
 #include "tokio/tokio.hpp"
@@ -178,22 +176,6 @@ tokio::Task<int> run_server(std::string addr) {
 
 // ---- self-test ------------------------------------------------------------------------------
 
-// The memory checks need a plain build: ASan keeps freed memory in quarantine and TSan
-// shadows every byte, so resident memory says nothing about leaks or growth under them.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kCheckMemory = false;
-#else
-constexpr bool kCheckMemory = true;
-#endif
-
-// Resident memory of this process, in bytes.
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages_total = 0, pages_resident = 0;
-  statm >> pages_total >> pages_resident;
-  return pages_resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
-
 struct Client {
   Lines lines;
   static tokio::Task<Client> join(SocketAddr addr, std::string name) {
@@ -244,7 +226,7 @@ tokio::Task<void> script(SocketAddr addr) {
 
   // 2. A hostile client: one 64 MiB line without a newline. The server refuses it once, keeps
   // a bounded buffer meanwhile, and the client can talk again after the newline.
-  const std::size_t before = resident_bytes();
+  const std::size_t before = examples::resident_bytes();
   auto mallory = co_await Client::join(addr, "mallory");
   co_await alice.expect("[lobby] * mallory joined");
   co_await bob.expect("[lobby] * mallory joined");
@@ -256,8 +238,8 @@ tokio::Task<void> script(SocketAddr addr) {
                           " bytes): dropped");
   co_await mallory.say("/ping");
   co_await mallory.expect("* pong");
-  const std::size_t grown = resident_bytes() - std::min(before, resident_bytes());
-  if (kCheckMemory && grown > 16 * 1024 * 1024)
+  const std::size_t grown = examples::grown_since(before);
+  if (examples::kCheckMemory && grown > 16 * 1024 * 1024)
     throw std::runtime_error("a 64 MiB line grew the process by " + std::to_string(grown >> 20) +
                              " MiB");
   co_await mallory.lines.close();
@@ -316,8 +298,8 @@ tokio::Task<void> script(SocketAddr addr) {
     }
   }
   if (missed == 0) throw std::runtime_error("dave never lagged");
-  const std::size_t grown_by_flood = resident_bytes() - std::min(before, resident_bytes());
-  if (kCheckMemory && grown_by_flood > 24 * 1024 * 1024)
+  const std::size_t grown_by_flood = examples::grown_since(before);
+  if (examples::kCheckMemory && grown_by_flood > 24 * 1024 * 1024)
     throw std::runtime_error("a 20 MB flood grew the process by " +
                              std::to_string(grown_by_flood >> 20) + " MiB");
 
@@ -327,7 +309,7 @@ tokio::Task<void> script(SocketAddr addr) {
   std::printf(
       "chat_framed self-test: a 64 MiB line grew the process by %zu KiB, a 20 MB flood by %zu "
       "KiB%s; dave got %llu of %d flood lines, missed %llu\n",
-      grown >> 10, grown_by_flood >> 10, kCheckMemory ? "" : " (not checked: sanitizer build)",
+      grown >> 10, grown_by_flood >> 10, examples::memory_note(),
       static_cast<unsigned long long>(seen), kFlood, static_cast<unsigned long long>(missed));
 }
 

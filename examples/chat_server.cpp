@@ -23,17 +23,14 @@
 //   chat_server --self-test    four scripted clients on 127.0.0.1:0 (one hostile, sending a
 //                              64 MiB line; one deliberately slow, to exercise Lagged); checks
 //                              what each sees and that memory stays bounded, exits 0
-#include <unistd.h>
-
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "support/memory_check.hpp"
 #include "tokio/tokio.hpp"
 #include "tokio/util/codec.hpp"
 
@@ -155,22 +152,6 @@ tokio::Task<int> run_server(std::string addr) {
 
 // ---- self-test ------------------------------------------------------------------------------
 
-// The memory check needs a plain build: ASan keeps freed memory in quarantine and TSan shadows
-// every byte, so resident memory says nothing about growth under them.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kCheckMemory = false;
-#else
-constexpr bool kCheckMemory = true;
-#endif
-
-// Resident memory of this process, in bytes.
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages_total = 0, pages_resident = 0;
-  statm >> pages_total >> pages_resident;
-  return pages_resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
-
 // A scripted client. BufReader<TcpStream> reads through its buffer and passes writes straight
 // to the stream, so one object does both.
 struct TestClient {
@@ -229,7 +210,7 @@ tokio::Task<void> script(SocketAddr addr) {
 
   // 2. A hostile client sends one 64 MiB line without a newline: it is refused once, the server
   // keeps a bounded buffer meanwhile, and the client can talk again after the newline.
-  const std::size_t before = resident_bytes();
+  const std::size_t before = examples::resident_bytes();
   auto mallory_stream = co_await TcpStream::connect(addr);
   auto mallory = co_await TestClient::join(std::move(mallory_stream), "mallory");
   co_await alice.expect("* mallory joined");
@@ -241,14 +222,14 @@ tokio::Task<void> script(SocketAddr addr) {
                           " bytes): dropped");
   co_await mallory.say("/ping");
   co_await mallory.expect("* pong");
-  const std::size_t grown = resident_bytes() - std::min(before, resident_bytes());
-  if (kCheckMemory && grown > 16 * 1024 * 1024)
+  const std::size_t grown = examples::grown_since(before);
+  if (examples::kCheckMemory && grown > 16 * 1024 * 1024)
     throw std::runtime_error("a 64 MiB line grew the process by " + std::to_string(grown >> 20) +
                              " MiB");
   co_await mallory.io.get_mut().shutdown();
   co_await alice.expect("* mallory left");
   std::printf("chat_server self-test: a 64 MiB line grew the process by %zu KiB%s\n", grown >> 10,
-              kCheckMemory ? "" : " (not checked: sanitizer build)");
+              examples::memory_note());
 
   // 3. A slow client lags. carol's receive buffer is kept small and she reads nothing while
   // alice sends far more than the socket buffers and the room can hold, so carol's task on the

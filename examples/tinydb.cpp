@@ -20,11 +20,7 @@
 // Run:
 //   tinydb [addr]          listen on addr (default 127.0.0.1:7000)
 //   tinydb --self-test     clients on 127.0.0.1:0 (concurrent, binary values, a hostile one)
-#include <unistd.h>
-
-#include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -33,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/memory_check.hpp"
 #include "tokio/tokio.hpp"
 #include "tokio/util.hpp"
 
@@ -135,19 +132,6 @@ tokio::Task<int> run_server(std::string addr) {
 
 // ---- self-test ------------------------------------------------------------------------------
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kCheckMemory = false;  // the sanitizers' shadow memory and quarantine
-#else
-constexpr bool kCheckMemory = true;
-#endif
-
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages_total = 0, pages_resident = 0;
-  statm >> pages_total >> pages_resident;
-  return pages_resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
-
 struct Client {
   Framed<TcpStream, LengthDelimitedCodec> frames;
 
@@ -203,22 +187,22 @@ tokio::Task<void> script(SocketAddr addr) {
 
   // 3. A hostile client announces a 2 GiB frame: refused at the header, nothing allocated for
   // it, and told why before the server closes the connection.
-  const std::size_t before = resident_bytes();
+  const std::size_t before = examples::resident_bytes();
   auto hostile = co_await Client::connect(addr);
   co_await hostile.frames.get_mut().write_all(std::string_view("\x7f\xff\xff\xff", 4));
   co_await hostile.frames.get_mut().write_all(std::string(64 * 1024, 'A'));
   auto reply = co_await hostile.frames.next();
   if (!reply || reply->view() != "ERR frame too large")
     throw std::runtime_error("the hostile client got no refusal");
-  const std::size_t grown = resident_bytes() - std::min(before, resident_bytes());
-  if (kCheckMemory && grown > 8 * 1024 * 1024)
+  const std::size_t grown = examples::grown_since(before);
+  if (examples::kCheckMemory && grown > 8 * 1024 * 1024)
     throw std::runtime_error("a 2 GiB frame header grew the process by " +
                              std::to_string(grown >> 20) + " MiB");
   co_await client.expect("GET greeting", "VALUE hello world");  // the others go on
   std::printf(
       "tinydb self-test: 20 clients x 50 SET/GET; a 2 GiB header grew the process by "
       "%zu KiB%s\n",
-      grown >> 10, kCheckMemory ? "" : " (not checked: sanitizer build)");
+      grown >> 10, examples::memory_note());
 }
 
 tokio::Task<int> self_test() {
