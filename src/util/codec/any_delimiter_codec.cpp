@@ -1,8 +1,6 @@
-// AnyDelimiterCodec: see tokio/util/codec/any_delimiter_codec.hpp (the same search as
-// LinesCodec's, over a set of delimiters).
+// AnyDelimiterCodec: see tokio/util/codec/any_delimiter_codec.hpp; the search is
+// tokio::detail::DelimitedScan, as LinesCodec's.
 #include "tokio/util/codec/any_delimiter_codec.hpp"
-
-#include <algorithm>
 
 namespace tokio::util::codec {
 
@@ -12,45 +10,26 @@ AnyDelimiterCodecError::AnyDelimiterCodecError()
           "rest of it is skipped)") {}
 
 std::optional<bytes::Bytes> AnyDelimiterCodec::decode(bytes::BytesMut& src) {
-  for (;;) {
-    const std::size_t read_to = std::min(
-        max_length_ == std::numeric_limits<std::size_t>::max() ? max_length_ : max_length_ + 1,
-        src.size());
-    const std::string_view window = src.view().substr(0, read_to);
-    const std::size_t found = next_index_ < read_to
-                                  ? window.find_first_of(seek_delimiters_, next_index_)
-                                  : std::string_view::npos;
-    if (is_discarding_) {
-      if (found != std::string_view::npos) {
-        src.advance(found + 1);
-        is_discarding_ = false;
-        next_index_ = 0;
-        continue;
-      }
-      src.advance(read_to);
-      next_index_ = 0;
-      if (src.empty()) return std::nullopt;
-      continue;
-    }
-    if (found != std::string_view::npos) {
-      next_index_ = 0;
-      bytes::Bytes chunk = src.split_to(found + 1).freeze();
-      chunk.truncate(found);
-      return chunk;
-    }
-    if (src.size() > max_length_) {
-      is_discarding_ = true;
+  const auto scan = scan_.next(src, [this](std::string_view window, std::size_t from) {
+    return window.find_first_of(seek_delimiters_, from);
+  });
+  switch (scan.outcome) {
+    case tokio::detail::DelimitedScan::Outcome::NeedMore:
+      return std::nullopt;
+    case tokio::detail::DelimitedScan::Outcome::TooLong:
       throw AnyDelimiterCodecError();
-    }
-    next_index_ = read_to;
-    return std::nullopt;
+    case tokio::detail::DelimitedScan::Outcome::Chunk:
+      break;
   }
+  bytes::Bytes chunk = src.split_to(scan.length + 1).freeze();
+  chunk.truncate(scan.length);
+  return chunk;
 }
 
 std::optional<bytes::Bytes> AnyDelimiterCodec::decode_eof(bytes::BytesMut& src) {
   if (auto chunk = decode(src)) return chunk;
   if (src.empty()) return std::nullopt;
-  next_index_ = 0;
+  scan_.next_index = 0;
   return src.split().freeze();
 }
 

@@ -2,13 +2,13 @@
 #pragma once
 
 #include <cstddef>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "tokio/bytes/bytes.hpp"
 #include "tokio/bytes/bytes_mut.hpp"
+#include "tokio/detail/delimited_scan.hpp"
 #include "tokio/util/codec/decoder.hpp"
 
 namespace tokio::util::codec {
@@ -34,10 +34,10 @@ class AnyDelimiterCodec {
                                                std::string sequence_writer,
                                                std::size_t max_length) {
     AnyDelimiterCodec codec(std::move(seek_delimiters), std::move(sequence_writer));
-    codec.max_length_ = max_length;
+    codec.scan_.max_length = max_length;
     return codec;
   }
-  std::size_t max_length() const noexcept { return max_length_; }
+  std::size_t max_length() const noexcept { return scan_.max_length; }
 
   std::optional<bytes::Bytes> decode(bytes::BytesMut& src);
   /// As decode; then what is left at the end is a last chunk.
@@ -48,9 +48,7 @@ class AnyDelimiterCodec {
  private:
   std::string seek_delimiters_;
   std::string sequence_writer_;
-  std::size_t max_length_ = std::numeric_limits<std::size_t>::max();
-  std::size_t next_index_ = 0;
-  bool is_discarding_ = false;
+  tokio::detail::DelimitedScan scan_;
 };
 
 }  // namespace tokio::util::codec

@@ -2,12 +2,12 @@
 #pragma once
 
 #include <cstddef>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "tokio/bytes/bytes_mut.hpp"
+#include "tokio/detail/delimited_scan.hpp"
 #include "tokio/util/codec/decoder.hpp"
 
 namespace tokio::util::codec {
@@ -40,10 +40,10 @@ class LinesCodec {
   /// Lines longer than `max_length` bytes (without their ending) are refused.
   static LinesCodec new_with_max_length(std::size_t max_length) noexcept {
     LinesCodec codec;
-    codec.max_length_ = max_length;
+    codec.scan_.max_length = max_length;
     return codec;
   }
-  std::size_t max_length() const noexcept { return max_length_; }
+  std::size_t max_length() const noexcept { return scan_.max_length; }
 
   std::optional<std::string> decode(bytes::BytesMut& src);
   /// As decode; then a last line without a newline is a line too.
@@ -51,9 +51,7 @@ class LinesCodec {
   void encode(std::string_view line, bytes::BytesMut& dst);
 
  private:
-  std::size_t max_length_ = std::numeric_limits<std::size_t>::max();
-  std::size_t next_index_ = 0;  // bytes already searched for a newline
-  bool is_discarding_ = false;  // skipping the rest of an over-long line
+  tokio::detail::DelimitedScan scan_;
 };
 
 }  // namespace tokio::util::codec
