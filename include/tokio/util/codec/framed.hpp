@@ -101,6 +101,34 @@ struct WriteHalfState {
     }
     co_await io.flush();
   }
+
+  // Encodes `item` into the buffer at once when it has room (no coroutine frame), else after a
+  // flush.
+  template <class IO, class E, class Item>
+  tokio::detail::DoneOrTask feed(IO& io, E& encoder, Item item) {
+    if (buffer.size() < backpressure_boundary) {
+      encoder.encode(std::move(item), buffer);
+      return tokio::detail::DoneOrTask::done();
+    }
+    return tokio::detail::DoneOrTask::later(flush_then_encode(io, encoder, std::move(item)));
+  }
+  template <class IO, class E, class Item>
+  Task<void> send(IO& io, E& encoder, Item item) {
+    co_await feed(io, encoder, std::move(item));
+    co_await flush(io);
+  }
+  template <class IO>
+  Task<void> close(IO& io) {
+    co_await flush(io);
+    co_await io.shutdown();
+  }
+
+ private:
+  template <class IO, class E, class Item>
+  Task<void> flush_then_encode(IO& io, E& encoder, Item item) {
+    co_await flush(io);
+    encoder.encode(std::move(item), buffer);
+  }
 };
 
 }  // namespace detail
@@ -157,36 +185,19 @@ class FramedWrite {
 
   template <class Item>
   requires Encoder<E, Item> tokio::detail::DoneOrTask feed(Item item) {
-    if (state_.buffer.size() < state_.backpressure_boundary) {
-      encoder_.encode(std::move(item), state_.buffer);  // no wait: no coroutine frame
-      return tokio::detail::DoneOrTask::done();
-    }
-    return tokio::detail::DoneOrTask::later(flush_then_encode(std::move(item)));
+    return state_.feed(writer_, encoder_, std::move(item));
   }
   template <class Item>
   requires Encoder<E, Item> Task<void> send(Item item) {
-    co_await feed(std::move(item));
-    co_await state_.flush(writer_);
+    return state_.send(writer_, encoder_, std::move(item));
   }
   Task<void> flush() { return state_.flush(writer_); }
-  Task<void> close() {
-    co_await state_.flush(writer_);
-    co_await writer_.shutdown();
-  }
+  Task<void> close() { return state_.close(writer_); }
 
   void set_backpressure_boundary(std::size_t bytes) noexcept {
     state_.backpressure_boundary = bytes;
   }
   W& get_mut() noexcept { return writer_; }
-
- private:
-  template <class Item>
-  Task<void> flush_then_encode(Item item) {
-    co_await state_.flush(writer_);
-    encoder_.encode(std::move(item), state_.buffer);
-  }
-
- public:
   const W& get_ref() const noexcept { return writer_; }
   E& encoder_mut() noexcept { return encoder_; }
   /// Bytes encoded but not yet written.
@@ -222,36 +233,19 @@ class Framed {
 
   template <class Out>
   requires Encoder<C, Out> tokio::detail::DoneOrTask feed(Out item) {
-    if (write_.buffer.size() < write_.backpressure_boundary) {
-      codec_.encode(std::move(item), write_.buffer);
-      return tokio::detail::DoneOrTask::done();
-    }
-    return tokio::detail::DoneOrTask::later(flush_then_encode(std::move(item)));
+    return write_.feed(io_, codec_, std::move(item));
   }
   template <class Out>
   requires Encoder<C, Out> Task<void> send(Out item) {
-    co_await feed(std::move(item));
-    co_await write_.flush(io_);
+    return write_.send(io_, codec_, std::move(item));
   }
   Task<void> flush() { return write_.flush(io_); }
-  Task<void> close() {
-    co_await write_.flush(io_);
-    co_await io_.shutdown();
-  }
+  Task<void> close() { return write_.close(io_); }
 
   void set_backpressure_boundary(std::size_t bytes) noexcept {
     write_.backpressure_boundary = bytes;
   }
   T& get_mut() noexcept { return io_; }
-
- private:
-  template <class Out>
-  Task<void> flush_then_encode(Out item) {
-    co_await write_.flush(io_);
-    codec_.encode(std::move(item), write_.buffer);
-  }
-
- public:
   const T& get_ref() const noexcept { return io_; }
   C& codec_mut() noexcept { return codec_; }
   const C& codec() const noexcept { return codec_; }
