@@ -18,6 +18,14 @@ using tokio::signal::SignalKind;  // tokio::signal::unix::SignalKind (`unix` is 
 using tokio::testing::send_signal;
 using tokio::testing::send_signal_later;
 
+// The i-th runtime of a test: current-thread for even i, two workers for odd i.
+tokio::runtime::Runtime runtime_of_flavor(int i) {
+  auto builder = i % 2 == 0 ? tokio::runtime::Builder::new_current_thread()
+                            : tokio::runtime::Builder::new_multi_thread();
+  if (i % 2 == 1) builder.worker_threads(2);
+  return builder.enable_all().build();
+}
+
 // Several runtimes on several threads each get the one delivery.
 TEST(SignalMultiRt, EveryRuntimeSeesTheDelivery) {
   constexpr int kRuntimes = 4;
@@ -25,10 +33,7 @@ TEST(SignalMultiRt, EveryRuntimeSeesTheDelivery) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kRuntimes; ++i) {
     threads.emplace_back([&, i] {
-      auto builder = i % 2 == 0 ? tokio::runtime::Builder::new_current_thread()
-                                : tokio::runtime::Builder::new_multi_thread();
-      if (i % 2 == 1) builder.worker_threads(2);
-      auto rt = builder.enable_all().build();
+      auto rt = runtime_of_flavor(i);
       rt.block_on([](std::latch& ready) -> tokio::Task<void> {
         auto sig = tokio::signal::signal(SignalKind::user_defined1());
         ready.count_down();
@@ -87,10 +92,7 @@ TEST(SignalMultiRt, RoundsOfDeliveriesAcrossRuntimes) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kRuntimes; ++i) {
     threads.emplace_back([&, i] {
-      auto builder = i % 2 == 0 ? tokio::runtime::Builder::new_current_thread()
-                                : tokio::runtime::Builder::new_multi_thread();
-      if (i % 2 == 1) builder.worker_threads(2);
-      auto rt = builder.enable_all().build();
+      auto rt = runtime_of_flavor(i);
       rt.block_on([](tokio::sync::Barrier& round, std::latch& ready) -> tokio::Task<void> {
         auto listen = [](tokio::signal::Signal sig,
                          tokio::sync::Barrier& round) -> tokio::Task<void> {
