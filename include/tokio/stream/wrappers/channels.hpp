@@ -20,6 +20,7 @@ template <class T>
 class ReceiverStream {
  public:
   explicit ReceiverStream(sync::mpsc::Receiver<T> rx) noexcept : rx_(std::move(rx)) {}
+  /// The next value, or std::nullopt once the channel is closed and drained. Cancel-safe.
   auto next() { return rx_.recv(); }
   /// Closes the channel (senders fail from now on); buffered values can still be received.
   void close() { rx_.close(); }
@@ -35,7 +36,9 @@ class UnboundedReceiverStream {
  public:
   explicit UnboundedReceiverStream(sync::mpsc::UnboundedReceiver<T> rx) noexcept
       : rx_(std::move(rx)) {}
+  /// The next value, or std::nullopt once the channel is closed and drained. Cancel-safe.
   auto next() { return rx_.recv(); }
+  /// Closes the channel (sends fail from now on); buffered values can still be received.
   void close() { rx_.close(); }
   sync::mpsc::UnboundedReceiver<T> into_inner() && noexcept { return std::move(rx_); }
 
@@ -51,6 +54,7 @@ class BroadcastStream {
  public:
   using Item = Result<T, sync::broadcast::RecvError>;
   explicit BroadcastStream(sync::broadcast::Receiver<T> rx) noexcept : rx_(std::move(rx)) {}
+  /// The next value or Lagged error item; std::nullopt once closed. Cancel-safe.
   auto next() {
     return detail::MapAwait(rx_.recv(), [](Result<T, sync::broadcast::RecvError> r) {
       if (!r.has_value() && r.error().is_closed()) return std::optional<Item>();
@@ -92,6 +96,7 @@ class WatchStream {
  public:
   explicit WatchStream(sync::watch::Receiver<T> rx)
       : values_(detail_watch::values(std::move(rx), false)) {}
+  /// The next value (see the class comment); std::nullopt once the Sender is gone.
   /// Only the values sent from now on (tokio-stream's WatchStream::from_changes).
   static WatchStream from_changes(sync::watch::Receiver<T> rx) {
     return WatchStream(detail_watch::values(std::move(rx), true));

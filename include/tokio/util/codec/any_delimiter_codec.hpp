@@ -39,9 +39,12 @@ class AnyDelimiterCodec {
   }
   std::size_t max_length() const noexcept { return scan_.max_length; }
 
+  /// The next chunk taken off the front of `src` (without its delimiter), or std::nullopt while
+  /// it holds no delimiter. Errors: AnyDelimiterCodecError (too long: once, then skipped).
   std::optional<bytes::Bytes> decode(bytes::BytesMut& src);
   /// As decode; then what is left at the end is a last chunk.
   std::optional<bytes::Bytes> decode_eof(bytes::BytesMut& src);
+  /// Appends `chunk` and the sequence writer to `dst`.
   void encode(std::string_view chunk, bytes::BytesMut& dst);
   void encode(const bytes::Bytes& chunk, bytes::BytesMut& dst) { encode(chunk.view(), dst); }
 

@@ -16,10 +16,12 @@ class BytesCodec {
  public:
   using Item = bytes::BytesMut;
 
+  /// Everything buffered, as one frame; std::nullopt when nothing is.
   std::optional<bytes::BytesMut> decode(bytes::BytesMut& src) {
     if (src.empty()) return std::nullopt;
     return src.split();
   }
+  /// Appends the bytes of `data` to `dst`.
   void encode(const bytes::Bytes& data, bytes::BytesMut& dst) {
     dst.extend_from_slice(data.span());
   }

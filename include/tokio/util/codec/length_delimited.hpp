@@ -92,7 +92,13 @@ class LengthDelimitedCodec {
   std::size_t max_frame_length() const noexcept { return config_.max_frame_length_; }
   void set_max_frame_length(std::size_t bytes) noexcept { config_.max_frame_length_ = bytes; }
 
+  /// The next frame taken off the front of `src`, or std::nullopt while it is incomplete (room
+  /// for it is reserved once its header is read). Errors: LengthDelimitedCodecError for a
+  /// length over max_frame_length or out of range after the adjustment; the stream cannot be
+  /// resynchronised after it.
   std::optional<bytes::BytesMut> decode(bytes::BytesMut& src);
+  /// Appends the length field and `frame` to `dst`. Errors: LengthDelimitedCodecError when the
+  /// frame is over max_frame_length or its length does not fit the field (nothing appended).
   void encode(std::span<const std::byte> frame, bytes::BytesMut& dst);
   void encode(const bytes::Bytes& frame, bytes::BytesMut& dst) { encode(frame.span(), dst); }
   void encode(const bytes::BytesMut& frame, bytes::BytesMut& dst) { encode(frame.span(), dst); }

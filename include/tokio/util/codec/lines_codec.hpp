@@ -45,9 +45,13 @@ class LinesCodec {
   }
   std::size_t max_length() const noexcept { return scan_.max_length; }
 
+  /// The next line taken off the front of `src`, or std::nullopt while it holds no whole line.
+  /// Errors: LinesCodecError (too long: reported once, then skipped; not UTF-8: the line is
+  /// consumed and skipped).
   std::optional<std::string> decode(bytes::BytesMut& src);
   /// As decode; then a last line without a newline is a line too.
   std::optional<std::string> decode_eof(bytes::BytesMut& src);
+  /// Appends `line` and "\n" to `dst` (the line is not checked for newlines).
   void encode(std::string_view line, bytes::BytesMut& dst);
 
  private:
