@@ -49,6 +49,7 @@ class Bytes {
     return copy_from(std::as_bytes(std::span(data.data(), data.size())));
   }
 
+  // Size and access, as a std::span<const std::byte> would give them (`view` as characters).
   std::size_t size() const noexcept { return len_; }
   std::size_t len() const noexcept { return len_; }
   bool empty() const noexcept { return len_ == 0; }

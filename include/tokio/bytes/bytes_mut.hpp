@@ -48,6 +48,8 @@ class BytesMut {
   }
   ~BytesMut() { detail::Block::release(block_); }
 
+  // Size, capacity and access, as std::vector<std::byte> would give them (`view` as
+  // characters).
   std::size_t size() const noexcept { return len_; }
   std::size_t len() const noexcept { return len_; }
   bool empty() const noexcept { return len_ == 0; }

@@ -29,6 +29,7 @@ namespace tokio::stream::wrappers {
 class IntervalStream {
  public:
   explicit IntervalStream(time::Interval interval) noexcept : interval_(std::move(interval)) {}
+  /// The next tick's scheduled instant (never std::nullopt).
   Task<std::optional<time::Instant>> next() { co_return co_await interval_.tick(); }
   time::Interval into_inner() && noexcept { return std::move(interval_); }
 
@@ -40,6 +41,7 @@ class IntervalStream {
 class TcpListenerStream {
  public:
   explicit TcpListenerStream(net::TcpListener listener) noexcept : listener_(std::move(listener)) {}
+  /// The next accepted connection (never std::nullopt). Errors: accept's std::system_error.
   Task<std::optional<net::TcpStream>> next() {
     auto accepted = co_await listener_.accept();
     co_return std::move(accepted.first);
@@ -55,6 +57,7 @@ class UnixListenerStream {
  public:
   explicit UnixListenerStream(net::UnixListener listener) noexcept
       : listener_(std::move(listener)) {}
+  /// The next accepted connection (never std::nullopt). Errors: accept's std::system_error.
   Task<std::optional<net::UnixStream>> next() {
     auto accepted = co_await listener_.accept();
     co_return std::move(accepted.first);
@@ -70,6 +73,7 @@ template <class R>
 class LinesStream {
  public:
   explicit LinesStream(io::Lines<R> lines) noexcept : lines_(std::move(lines)) {}
+  /// The next line; std::nullopt at the end of input. Errors: the reader's.
   Task<std::optional<std::string>> next() { return lines_.next_line(); }
   io::Lines<R> into_inner() && noexcept { return std::move(lines_); }
 
@@ -82,6 +86,7 @@ template <class R>
 class SplitStream {
  public:
   explicit SplitStream(io::Split<R> split) noexcept : split_(std::move(split)) {}
+  /// The next segment; std::nullopt at the end of input. Errors: the reader's.
   Task<std::optional<std::vector<std::byte>>> next() { return split_.next_segment(); }
   io::Split<R> into_inner() && noexcept { return std::move(split_); }
 
@@ -93,6 +98,7 @@ class SplitStream {
 class ReadDirStream {
  public:
   explicit ReadDirStream(fs::ReadDir dir) noexcept : dir_(std::move(dir)) {}
+  /// The next entry; std::nullopt after the last. Errors: the directory's std::system_error.
   Task<std::optional<fs::DirEntry>> next() { return dir_.next_entry(); }
   fs::ReadDir into_inner() && noexcept { return std::move(dir_); }
 
@@ -105,6 +111,7 @@ class ReadDirStream {
 class SignalStream {
  public:
   explicit SignalStream(signal::Signal signal) noexcept : signal_(std::move(signal)) {}
+  /// The kind, once per (coalesced) delivery; never std::nullopt.
   auto next() {
     return detail::MapAwait(signal_.recv(), [kind = signal_.kind()] {
       return std::optional<signal::SignalKind>(kind);
