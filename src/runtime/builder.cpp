@@ -6,6 +6,7 @@
 #include "runtime/scheduler/current_thread/current_thread.hpp"
 #include "runtime/scheduler/multi_thread/multi_thread.hpp"
 #include "runtime/scheduler/scheduler_ptr.hpp"
+#include "tokio/runtime/local_runtime.hpp"
 #include "tokio/runtime/runtime.hpp"
 
 namespace tokio::runtime {
@@ -114,6 +115,14 @@ Runtime Builder::build() {
   auto inner = detail::make_scheduler<detail::MultiThread>(config_);
   inner->start();
   return Runtime(std::move(inner));
+}
+
+LocalRuntime Builder::build_local() {
+  if (config_.flavor != RuntimeFlavor::CurrentThread)
+    throw std::logic_error(
+        "Builder::build_local needs a current_thread builder: a LocalRuntime runs its tasks on "
+        "the thread that calls block_on (use Builder::new_current_thread())");
+  return LocalRuntime(build());
 }
 
 Runtime::Runtime() : Runtime(Builder::new_multi_thread().enable_all().build()) {}

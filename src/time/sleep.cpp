@@ -22,17 +22,25 @@ TimeDriver& current_time_driver(const char* what) {
 namespace tokio::time {
 
 Sleep::Sleep(Instant deadline)
-    : driver_(&detail::current_time_driver("tokio::time::Sleep")), deadline_(deadline) {}
+    : runtime_(&detail::current_runtime("tokio::time::Sleep")),
+      driver_(&detail::current_time_driver("tokio::time::Sleep")),
+      deadline_(deadline) {
+  runtime_->retain_unit();
+}
 
 Sleep::Sleep(Sleep&& other) noexcept
     : LeafOp<Sleep>(other),
+      runtime_(other.runtime_),
       driver_(other.driver_),
       deadline_(other.deadline_),
       elapsed_(other.elapsed_ ||
-               (other.armed_ && other.entry_.fired.load(std::memory_order_acquire))) {}
+               (other.armed_ && other.entry_.fired.load(std::memory_order_acquire))) {
+  runtime_->retain_unit();  // the moved-from Sleep keeps its own until it is destroyed
+}
 
 Sleep::~Sleep() {
   if (armed_ && !entry_.fired.load(std::memory_order_acquire)) driver_->disarm(entry_);
+  runtime_->release_unit();
 }
 
 bool Sleep::is_elapsed() const noexcept {

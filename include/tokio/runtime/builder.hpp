@@ -14,6 +14,7 @@
 namespace tokio::runtime {
 
 class Runtime;
+class LocalRuntime;
 
 /// What a runtime does with an *unhandled* exception: one that escaped a task whose
 /// JoinHandle was dropped, or is dropped without being awaited, so that no one else will ever
@@ -127,6 +128,9 @@ class Builder {
 
   /// Creates the runtime. The builder can be used again.
   Runtime build();
+  /// Creates a LocalRuntime (a current_thread runtime in which tokio::task::spawn_local works
+  /// everywhere). Errors: std::logic_error on a multi_thread builder; as build() otherwise.
+  LocalRuntime build_local();
 
  private:
   explicit Builder(RuntimeFlavor flavor) { config_.flavor = flavor; }

@@ -57,6 +57,7 @@ class Runtime {
   void shutdown_background() &&;
 
  private:
+  friend class LocalRuntime;  // enters the runtime's context to close its local set
   std::shared_ptr<detail::RuntimeInner> inner_;
 };
 

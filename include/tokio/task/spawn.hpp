@@ -16,13 +16,15 @@
 
 namespace tokio::detail {
 
-template <class T>
-task::JoinHandle<T> spawn_on(RuntimeInner& runtime, Task<T>&& task) {
+/// Spawns `task` onto `target`: a runtime, or a LocalSet's scheduler (anything whose
+/// `spawn(Header*)` binds and queues a fresh task; see RuntimeInner::spawn).
+template <class Target, class T>
+task::JoinHandle<T> spawn_on(Target& target, Task<T>&& task) {
   auto coro = task.release();
   if (!coro)
     throw std::logic_error("tokio::spawn of an empty Task (moved from or already awaited)");
   auto* cell = CoroCell<T>::create(coro, kSpawnState);
-  runtime.spawn(cell);
+  target.spawn(cell);
   return task::JoinHandle<T>(cell);
 }
 

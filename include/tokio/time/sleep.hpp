@@ -22,7 +22,8 @@ namespace tokio::time {
 /// Resolution is 1 ms; a Sleep never completes before its deadline. It can be awaited again
 /// after `reset`. Sleep is movable (select and timeout move it in), not copyable: the new Sleep
 /// has the same deadline and registers its own timer when awaited, and the moved-from one
-/// unlinks its timer when destroyed.
+/// unlinks its timer when destroyed. A Sleep keeps its runtime's timer wheel alive, so it may
+/// outlive the Runtime object (in a LocalSet's task, or returned from block_on).
 ///
 /// Errors: the constructor throws std::logic_error outside a runtime, or on a runtime built
 /// without enable_time.
@@ -54,6 +55,9 @@ class [[nodiscard]] Sleep final : public detail::LeafOp<Sleep> {
   static const char* what() noexcept { return "awaiting a tokio::time::Sleep"; }
   bool poll(detail::Header* task);
 
+  // A unit of the runtime (see detail::Scheduler): the driver lives as long as its runtime,
+  // and a unit is cheaper than a shared_ptr copy (thread-local on a runtime thread).
+  detail::Scheduler* runtime_;
   detail::TimeDriver* driver_;
   Instant deadline_;
   detail::TimerEntry entry_;
