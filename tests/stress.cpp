@@ -184,3 +184,85 @@ TEST(Stress, RuntimesCreatedAndDestroyedRepeatedly) {
 }
 
 }  // namespace
+
+namespace {
+
+// Local tasks receive from channels fed by plain threads and by the runtime's workers, and
+// some are aborted from other threads meanwhile: every wake crosses the set's remote queue,
+// every local poll runs on the thread that runs the set, and every task ends exactly once.
+struct CountsDrop {
+  std::atomic<int>* drops;
+  explicit CountsDrop(std::atomic<int>* d) : drops(d) {}
+  CountsDrop(CountsDrop&& other) noexcept : drops(std::exchange(other.drops, nullptr)) {}
+  ~CountsDrop() {
+    if (drops) drops->fetch_add(1);
+  }
+};
+
+tokio::Task<void> local_receiver(tokio::sync::mpsc::UnboundedReceiver<int> rx,
+                                 std::thread::id local_thread, std::atomic<long>* received,
+                                 CountsDrop /*dropped*/) {
+  for (;;) {
+    auto value = co_await rx.recv();
+    if (!value) break;
+    EXPECT_EQ(std::this_thread::get_id(), local_thread) << "a local task left its thread";
+    received->fetch_add(*value, std::memory_order_relaxed);
+  }
+}
+
+tokio::Task<void> feed(tokio::sync::mpsc::UnboundedSender<int> tx, int count) {
+  for (int i = 0; i < count; ++i) {
+    (void)tx.send(1);
+    if (i % 16 == 0) co_await tokio::task::yield_now();
+  }
+}
+
+}  // namespace
+
+TEST(Stress, LocalSetWakesFromManyThreads) {
+  constexpr int kTasks = 32;
+  constexpr int kPerSender = 200;
+  auto rt = Builder::new_multi_thread().worker_threads(3).build();
+  tokio::task::LocalSet local;
+  std::atomic<long> received{0};
+  std::atomic<int> drops{0};
+  std::vector<tokio::sync::mpsc::UnboundedSender<int>> senders;
+  std::vector<tokio::task::AbortHandle> aborts;
+  for (int i = 0; i < kTasks; ++i) {
+    auto [tx, rx] = tokio::sync::mpsc::unbounded_channel<int>();
+    senders.push_back(std::move(tx));
+    aborts.push_back(local
+                         .spawn_local(local_receiver(std::move(rx), std::this_thread::get_id(),
+                                                     &received, CountsDrop(&drops)))
+                         .abort_handle());
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&senders, t] {
+      for (int i = 0; i < kPerSender; ++i)
+        for (std::size_t s = t; s < senders.size(); s += 2)
+          (void)senders[s].send(1);
+    });
+  }
+  std::thread aborter([&aborts] {
+    for (std::size_t i = 0; i < aborts.size(); i += 8)
+      aborts[i].abort();
+  });
+  local.block_on(
+      rt, [](std::vector<tokio::sync::mpsc::UnboundedSender<int>>* senders) -> tokio::Task<void> {
+        std::vector<tokio::JoinHandle<void>> feeders;
+        for (auto& tx : *senders)
+          feeders.push_back(tokio::spawn(feed(tx, kPerSender)));
+        for (auto& feeder : feeders)
+          co_await feeder;
+      }(&senders));
+  for (auto& thread : threads)
+    thread.join();
+  aborter.join();
+  senders.clear();  // the receivers end
+  rt.block_on([](tokio::task::LocalSet& set) -> tokio::Task<void> { co_await set; }(local));
+  EXPECT_EQ(drops.load(), kTasks);
+  // Aborted receivers may have taken part of their messages; the others took all of theirs.
+  EXPECT_LE(received.load(), 2L * kPerSender * kTasks);
+  EXPECT_GE(received.load(), 2L * kPerSender * (kTasks - kTasks / 8));
+}
