@@ -67,6 +67,7 @@ MODEL_SCENARIO(local_set_close_vs_remote_wake) {
     auto set = tokio::detail::make_local_scheduler();
     ModelTask local([](ModelTask&) { return false; });
     set->spawn(&local);
+    set->claim_thread("model owner");
     {
       LocalScheduler::Entered entered(*set, /*running=*/true);
       set->run_tick();  // the first poll: pending

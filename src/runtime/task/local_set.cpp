@@ -150,6 +150,11 @@ Header* LocalScheduler::next_task() noexcept {
 }
 
 void LocalScheduler::run_tick() {
+  if (std::this_thread::get_id() != owner_)
+    throw std::logic_error(
+        "tokio::task::LocalSet: a run of the set was continued on another thread (a "
+        "current_thread runtime's core handed to another block_on thread?); a LocalSet runs "
+        "its tasks on one thread only");
   if (closed_.load(std::memory_order_relaxed)) return;
   // The runner's task-local values are its own, not its local tasks' (as for any other task).
   HideTaskLocals hidden;
