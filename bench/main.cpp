@@ -660,22 +660,13 @@ tokio::stream::Stream<std::int64_t> naturals() {
   for (std::int64_t i = 0;; ++i)
     co_yield i;
 }
-std::int64_t times_two(std::int64_t x) {
-  return 2 * x;
-}
-bool multiple_of_3(const std::int64_t& x) {
-  return x % 3 == 0;
-}
-std::int64_t add(std::int64_t acc, std::int64_t x) {
-  return acc + x;
-}
-
 tokio::Task<std::int64_t> stream_pipeline_body() {
+  // Lambdas, as the peers' closures: each adapter's type names its callable, which inlines.
   co_return co_await naturals()
       .take(static_cast<std::size_t>(kStreamItems))
-      .map(times_two)
-      .filter(multiple_of_3)
-      .fold(std::int64_t{0}, add);
+      .map([](std::int64_t x) { return 2 * x; })
+      .filter([](const std::int64_t& x) { return x % 3 == 0; })
+      .fold(std::int64_t{0}, [](std::int64_t acc, std::int64_t x) { return acc + x; });
 }
 
 void stream_pipeline(tokio::runtime::Runtime& rt, Signal&) {

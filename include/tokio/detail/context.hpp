@@ -69,6 +69,12 @@ void poll_context(Context& ctx);
 /// suspends without handing over. The caller has made `ctx` the current context.
 void run_trampoline(Context& ctx, std::coroutine_handle<> next);
 
+/// Resumes `next` (a coroutine of `ctx` that waits on no leaf) with `ctx` current, then
+/// whatever it hands control to, as poll_context does once the leaf is ready; restores the
+/// current context after. Out of line, as poll_context, so that no code compiled into a
+/// coroutine keeps this thread-local's address across a suspension.
+void run_in_context(Context& ctx, std::coroutine_handle<> next) noexcept;
+
 /// Hands control to `next`: through the running context's trampoline when there is one (the
 /// returned no-op coroutine then unwinds to it), else by symmetric transfer.
 inline std::coroutine_handle<> transfer_to(std::coroutine_handle<> next) noexcept {

@@ -76,8 +76,9 @@ class LocalScheduler final : public Scheduler {
   };
 
   /// Runs up to a tick's worth of queued tasks on the owner thread (inside Entered with
-  /// `running`); throws std::logic_error on another thread. When tasks are still queued after that, wakes the runner so that the runtime
-  /// gets its turn first. The task-local values of the runner are hidden from the tasks.
+  /// `running`); throws std::logic_error on another thread. When tasks are still queued after that,
+  /// wakes the runner so that the runtime gets its turn first. The task-local values of the runner
+  /// are hidden from the tasks.
   void run_tick();
   /// True when no task of the set is left (all completed or cancelled). Owner thread.
   bool idle() const noexcept { return live_.load(std::memory_order_acquire) == 0; }

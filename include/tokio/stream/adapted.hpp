@@ -142,7 +142,13 @@ class [[nodiscard]] Adapted : public StreamExtMembers<Adapted<S, Step>> {
                                   this, awaiting);
       return true;
     }
-    std::optional<item_type> await_resume() { return std::move(result_); }
+    std::optional<item_type> await_resume() {
+      // The value alone, not the optional as a whole: copying a trivially copyable optional
+      // is one 16-byte load from two narrower stores just made, which the CPU cannot forward
+      // (a store-forwarding stall of ~10 cycles per item, most of a pipeline's cost).
+      if (!result_) return std::nullopt;
+      return std::optional<item_type>(std::in_place, std::move(*result_));
+    }
 
    private:
     bool poll_ready() override { return poll(); }

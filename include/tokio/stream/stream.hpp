@@ -128,7 +128,9 @@ class [[nodiscard]] Stream : public StreamExtMembers<Stream<T>> {
       if (!handle_) return std::nullopt;
       auto& promise = handle_.promise();
       if (promise.item) {
-        std::optional<T> out(std::move(promise.item));
+        // The value, not the whole optional (see Adapted::Next::await_resume: a 16-byte copy
+        // of what co_yield just stored stalls store forwarding).
+        std::optional<T> out(std::in_place, std::move(*promise.item));
         promise.item.reset();
         return out;
       }
@@ -148,10 +150,12 @@ class [[nodiscard]] Stream : public StreamExtMembers<Stream<T>> {
       if (promise.item) return true;
       promise.ctx.task = task;  // its waits now wake this task
       if (promise.at_yield) {
+        // Stopped at a co_yield (or its start): nothing to ask a leaf, resume it directly.
         promise.at_yield = false;
-        promise.ctx.resume_point = handle_;
+        detail::run_in_context(promise.ctx, handle_);
+      } else {
+        detail::poll_context(promise.ctx);
       }
-      detail::poll_context(promise.ctx);
       return promise.item.has_value() || handle_.done();
     }
 

@@ -43,6 +43,12 @@ void run_trampoline(Context& ctx, std::coroutine_handle<> next) {
   } while (next);
 }
 
+void run_in_context(Context& ctx, std::coroutine_handle<> next) noexcept {
+  Context* saved = std::exchange(tl_current_context, &ctx);
+  run_trampoline(ctx, next);
+  tl_current_context = saved;
+}
+
 void poll_context(Context& ctx) {
   // The context is current while its leaf is polled (so that it can re-register its waker, and
   // a combinator's children run nested in it) and while its coroutines run; restored however
