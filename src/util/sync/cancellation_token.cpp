@@ -6,9 +6,11 @@
 // them alive: their tokens decide), each with its index there, so that a child destroyed
 // early removes itself in O(1).
 //
-// Locks: a node's mutex guards its `children` and each child's `index_in_parent`. Only one
-// node's mutex is held at a time (cancel walks the subtree with an explicit stack, so a deep
-// chain of child tokens cannot overflow the stack either).
+// Locks: a node's mutex guards its `children` and each child's `index_in_parent`. At most two
+// are held at once, a parent's and then one of its children's (cancel sets a childless child's
+// flag there); nothing locks a child and then its parent, so no cycle can form. Cancel walks
+// the subtree with an explicit stack, so a deep chain of child tokens cannot overflow the
+// stack either.
 //
 // Lifetime during cancel: a child found in `children` is alive or blocked in its destructor on
 // this node's mutex (the first thing ~CancelNode does), so touching its index under that lock
@@ -18,7 +20,10 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <utility>
 #include <vector>
+
+#include "tokio/detail/frame_alloc.hpp"
 
 namespace tokio::detail {
 
@@ -79,6 +84,29 @@ struct CancelNode {
 
 namespace {
 
+// Nodes come from the frame pool rather than malloc: a child token is typically made on one
+// thread and dropped on another (the task awaiting it), which glibc's malloc pays for with
+// its arena lock; the pool takes such blocks into the freeing thread's lists.
+template <class T>
+struct PoolAllocator {
+  using value_type = T;
+  PoolAllocator() noexcept = default;
+  template <class U>
+  PoolAllocator(const PoolAllocator<U>&) noexcept {}  // NOLINT: rebinding, as allocators do
+  T* allocate(std::size_t n) { return static_cast<T*>(frame_alloc(n * sizeof(T))); }
+  void deallocate(T* block, std::size_t n) noexcept { frame_free(block, n * sizeof(T)); }
+  template <class U>
+  bool operator==(const PoolAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+template <class... Args>
+std::shared_ptr<CancelNode> make_node(Args&&... args) {
+  static_assert(alignof(CancelNode) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+  return std::allocate_shared<CancelNode>(PoolAllocator<CancelNode>(), std::forward<Args>(args)...);
+}
+
 void cancel_tree(const std::shared_ptr<CancelNode>& root) {
   std::vector<std::shared_ptr<CancelNode>> pending{root};
   while (!pending.empty()) {
@@ -88,8 +116,23 @@ void cancel_tree(const std::shared_ptr<CancelNode>& root) {
       std::lock_guard lock(node->mutex);
       if (node->cancelled.load(std::memory_order_relaxed)) continue;  // (set under this lock)
       for (auto& child : node->children) {
-        child.node->index_in_parent = CancelNode::kDetached;
-        if (auto alive = child.ref.lock()) pending.push_back(std::move(alive));
+        CancelNode& c = *child.node;  // alive, or blocked in ~CancelNode on node->mutex
+        c.index_in_parent = CancelNode::kDetached;
+        bool leaf = false;
+        {
+          std::lock_guard child_lock(c.mutex);  // parent, then child: the only nested order
+          if (c.children.empty() && !c.cancelled.load(std::memory_order_relaxed)) {
+            c.cancelled.store(true, std::memory_order_release);
+            leaf = true;
+          }
+        }
+        if (leaf) {
+          // Most children of a tree have none of their own: cancelled here, without a
+          // reference (node->mutex keeps c from being freed) or a trip through `pending`.
+          c.notify.notify_waiters();
+        } else if (auto alive = child.ref.lock()) {
+          pending.push_back(std::move(alive));
+        }
       }
       node->children.clear();
       node->cancelled.store(true, std::memory_order_release);
@@ -132,10 +175,10 @@ CancellationToken DropGuard::disarm() noexcept {
   return CancellationToken(std::move(node_));
 }
 
-CancellationToken::CancellationToken() : node_(std::make_shared<CancelNode>()) {}
+CancellationToken::CancellationToken() : node_(detail::make_node()) {}
 
 CancellationToken CancellationToken::child_token() const {
-  auto child = std::make_shared<CancelNode>(node_);
+  auto child = detail::make_node(node_);
   std::lock_guard lock(node_->mutex);
   if (node_->cancelled.load(std::memory_order_relaxed)) {
     child->cancelled.store(true, std::memory_order_relaxed);  // not yet shared with anyone
