@@ -578,6 +578,18 @@ TEST(LocalRuntime, SpawnLocalWorksEverywhereInside) {
   on_local_thread = false;
 }
 
+TEST(LocalRuntime, MovedFromRuntimeFails) {
+  tokio::runtime::LocalRuntime rt;
+  tokio::runtime::LocalRuntime moved = std::move(rt);
+  try {
+    rt.block_on(yield_once());
+    ADD_FAILURE() << "block_on on a moved-from LocalRuntime must throw";
+  } catch (const std::logic_error& error) {
+    EXPECT_NE(std::string(error.what()).find("moved from"), std::string::npos) << error.what();
+  }
+  moved.block_on(yield_once());
+}
+
 TEST(LocalRuntime, BuildLocalNeedsCurrentThread) {
   EXPECT_THROW((void)tokio::runtime::Builder::new_multi_thread().build_local(), std::logic_error);
 }

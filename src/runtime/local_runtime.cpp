@@ -2,6 +2,7 @@
 #include "tokio/runtime/local_runtime.hpp"
 
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace tokio::runtime {
@@ -29,6 +30,8 @@ LocalRuntime::~LocalRuntime() {
 }
 
 task::LocalSet::EnterGuard LocalRuntime::enter_local(const char* what) {
+  if (!runtime_.inner_)
+    throw std::logic_error(std::string(what) + ": this LocalRuntime was moved from");
   try {
     return local_.enter();
   } catch (const std::logic_error&) {
