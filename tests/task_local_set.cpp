@@ -196,7 +196,7 @@ TOKIO_TEST(TaskLocalSet, NestedSpawnIsLocal, .flavor = tokio::runtime::RuntimeFl
 
 tokio::Task<std::string> hello_after(tokio::sync::oneshot::Receiver<int> rx) {
   EXPECT_TRUE(on_local_thread) << "a local task runs on the local thread, wherever it is awaited";
-  co_await std::move(rx);
+  (void)co_await std::move(rx);
   co_return "hello world";
 }
 
@@ -234,7 +234,7 @@ TEST(TaskLocalSet, DropCancelsTasks) {
     LocalSet local;
     local.spawn_local(hold_until_cancelled(counted, std::move(started_tx)));
     local.block_on(rt, [](tokio::sync::oneshot::Receiver<int> rx) -> tokio::Task<void> {
-      co_await std::move(rx);
+      (void)co_await std::move(rx);
     }(std::move(started_rx)));
     EXPECT_EQ(counted.use_count(), 2);
   }
@@ -298,7 +298,7 @@ tokio::Task<void> send_oneshots(
 }
 
 tokio::Task<void> count_when_sent(tokio::sync::oneshot::Receiver<int> rx, std::atomic<int>& rx2) {
-  co_await std::move(rx);
+  (void)co_await std::move(rx);
   ++rx2;
 }
 
@@ -322,13 +322,13 @@ TOKIO_TEST(TaskLocalSet, LocalTasksArePolledAfterTick, .start_paused = true) {
 
 tokio::Task<void> await_and_send(tokio::sync::oneshot::Receiver<int> rx,
                                  tokio::sync::oneshot::Sender<int> tx) {
-  co_await std::move(rx);
+  (void)co_await std::move(rx);
   (void)tx.send(1);
   ADD_FAILURE() << "unreachable: the set is dropped before rx1 is sent";
 }
 
 tokio::Task<void> await_unreachable(tokio::sync::oneshot::Receiver<int> rx) {
-  co_await std::move(rx);
+  (void)co_await std::move(rx);
   ADD_FAILURE() << "unreachable";
 }
 

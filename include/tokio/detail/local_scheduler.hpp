@@ -3,7 +3,7 @@
 //
 // Threads and ownership:
 // - The *owner* thread is the one that first runs or enters the set; every later run must be on
-//   it (checked). Only the owner touches `local_head_`/`local_tail_`, `running_`, `tick_` and
+//   it (checked). Only the owner touches `local_`, `running_`, `tick_` and
 //   runs tasks; it recognises itself by `tl_local_set == this` (set while it runs or enters the
 //   set, see Entered).
 // - Any thread may wake a task: a wake on the owner inside the set queues locally; any other
@@ -24,6 +24,7 @@
 
 #include "tokio/detail/header.hpp"
 #include "tokio/detail/sync_seam.hpp"
+#include "tokio/detail/task_fifo.hpp"
 #include "tokio/detail/waker.hpp"
 
 namespace tokio::detail {
@@ -85,16 +86,13 @@ class LocalScheduler final : public Scheduler {
 
  private:
   void destroy() noexcept override { delete this; }
-  void push_local(Header* task) noexcept;
-  Header* pop_local() noexcept;
   void take_remote() noexcept;
   Header* next_task() noexcept;
   void wake_runner() noexcept;
 
   std::unique_ptr<OwnedTasks> owned_;
   seam::atomic<std::uint64_t> live_{0};
-  Header* local_head_ = nullptr;  // owner thread only
-  Header* local_tail_ = nullptr;
+  TaskFifo local_;  // owner thread only
   std::uint32_t tick_ = 0;
   bool running_ = false;
   // Set once, under mutex_, by close(); read under mutex_, or by the owner thread (relaxed:
@@ -102,8 +100,7 @@ class LocalScheduler final : public Scheduler {
   seam::atomic<bool> closed_{false};
   std::thread::id owner_{};
   seam::mutex mutex_;
-  Header* remote_head_ = nullptr;  // guarded by mutex_
-  Header* remote_tail_ = nullptr;
+  TaskFifo remote_;  // guarded by mutex_
   seam::atomic<bool> remote_pending_{false};
   Waker runner_;                         // guarded by mutex_
   Header* runner_task_ = nullptr;        // owner thread; non-null while a run is active

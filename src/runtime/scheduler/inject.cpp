@@ -1,5 +1,7 @@
 #include "runtime/scheduler/inject.hpp"
 
+#include "tokio/detail/task_fifo.hpp"
+
 namespace tokio::detail {
 
 namespace {
@@ -69,22 +71,14 @@ Header* Inject::pop_n(std::size_t max, std::size_t& count) noexcept {
   count = 0;
   if (is_empty()) return nullptr;
   std::lock_guard lock(pop_mutex_);
-  Header* first = nullptr;
-  Header* last = nullptr;
+  TaskFifo chain;
   while (count < max) {
     Header* task = pop_locked();
     if (!task) break;
-    // Popped nodes are ours alone now: their links are reused for the returned chain.
-    task->queue_next = nullptr;
-    if (last) {
-      last->queue_next = task;
-    } else {
-      first = task;
-    }
-    last = task;
+    chain.push_back(task);  // popped nodes are ours alone: their links make the chain
     ++count;
   }
-  return first;
+  return chain.head;
 }
 
 }  // namespace tokio::detail

@@ -22,22 +22,9 @@ constinit thread_local LocalScheduler* tl_local_set = nullptr;
 constexpr int kMaxTasksPerTick = 61;
 constexpr std::uint32_t kRemoteFirstInterval = 31;
 
-void push_back(Header*& head, Header*& tail, Header* task) noexcept {
-  task->queue_next = nullptr;
-  if (tail) {
-    tail->queue_next = task;
-  } else {
-    head = task;
-  }
-  tail = task;
-}
-
-void drop_all(Header* head) noexcept {
-  while (head) {
-    Header* next = head->queue_next;
-    task_drop_ref(head);  // a notification of a cancelled (or cancelling) task
-    head = next;
-  }
+void drop_all(TaskFifo queue) noexcept {
+  while (Header* task = queue.pop_front())
+    task_drop_ref(task);  // a notification of a cancelled (or cancelling) task
 }
 }  // namespace
 
@@ -83,7 +70,7 @@ void LocalScheduler::schedule(Header* task, bool) noexcept {
       task_drop_ref(task);  // close() cancels (or has cancelled) the task
       return;
     }
-    push_local(task);
+    local_.push_back(task);
     if (!running_) wake_runner();  // entered but not running: the runner must come back
     return;
   }
@@ -91,7 +78,7 @@ void LocalScheduler::schedule(Header* task, bool) noexcept {
   {
     std::lock_guard lock(mutex_);
     if (!closed_.load(std::memory_order_relaxed)) {
-      push_back(remote_head_, remote_tail_, task);
+      remote_.push_back(task);
       remote_pending_.store(true, std::memory_order_release);
       runner = runner_;  // woken outside the lock: its scheduler may take locks of its own
       task = nullptr;
@@ -110,43 +97,22 @@ void LocalScheduler::wake_runner() noexcept {
   runner.wake();
 }
 
-void LocalScheduler::push_local(Header* task) noexcept {
-  push_back(local_head_, local_tail_, task);
-}
-
-Header* LocalScheduler::pop_local() noexcept {
-  Header* task = local_head_;
-  if (task) {
-    local_head_ = task->queue_next;
-    if (!local_head_) local_tail_ = nullptr;
-  }
-  return task;
-}
-
 void LocalScheduler::take_remote() noexcept {
   if (!remote_pending_.load(std::memory_order_acquire)) return;
-  Header* head;
-  Header* tail;
+  TaskFifo remote;
   {
     std::lock_guard lock(mutex_);
-    head = std::exchange(remote_head_, nullptr);
-    tail = std::exchange(remote_tail_, nullptr);
+    remote = std::exchange(remote_, TaskFifo{});
     remote_pending_.store(false, std::memory_order_relaxed);
   }
-  if (!head) return;
-  if (local_tail_) {
-    local_tail_->queue_next = head;
-  } else {
-    local_head_ = head;
-  }
-  local_tail_ = tail;
+  local_.append(std::move(remote));
 }
 
 Header* LocalScheduler::next_task() noexcept {
   if (++tick_ % kRemoteFirstInterval == 0) take_remote();  // behind the queued ones, not lost
-  if (Header* task = pop_local()) return task;
+  if (Header* task = local_.pop_front()) return task;
   take_remote();
-  return pop_local();
+  return local_.pop_front();
 }
 
 void LocalScheduler::run_tick() {
@@ -164,7 +130,7 @@ void LocalScheduler::run_tick() {
     task_run(task);
   }
   take_remote();
-  if (local_head_) wake_runner();  // more to do: after the runtime's other work has had a turn
+  if (!local_.empty()) wake_runner();  // more to do: after the runtime's other work has had a turn
 }
 
 LocalScheduler::Entered::Entered(LocalScheduler& set, bool running) noexcept
@@ -225,13 +191,11 @@ void LocalScheduler::close() noexcept {
   Entered entered(*this, true);
   owned_->close_and_shutdown_all();
   live_.store(0, std::memory_order_release);
-  drop_all(std::exchange(local_head_, nullptr));
-  local_tail_ = nullptr;
-  Header* remote;
+  drop_all(std::exchange(local_, TaskFifo{}));
+  TaskFifo remote;
   {
     std::lock_guard lock(mutex_);
-    remote = std::exchange(remote_head_, nullptr);
-    remote_tail_ = nullptr;
+    remote = std::exchange(remote_, TaskFifo{});
   }
   drop_all(remote);
 }

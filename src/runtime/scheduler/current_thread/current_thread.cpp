@@ -75,28 +75,9 @@ void CurrentThread::spawn_blocking(Header* job) {
   blocking_.spawn_task(job);
 }
 
-void CurrentThread::push_local(Header* task) noexcept {
-  task->queue_next = nullptr;
-  if (local_tail_) {
-    local_tail_->queue_next = task;
-  } else {
-    local_head_ = task;
-  }
-  local_tail_ = task;
-}
-
-Header* CurrentThread::pop_local() noexcept {
-  Header* task = local_head_;
-  if (task) {
-    local_head_ = task->queue_next;
-    if (!local_head_) local_tail_ = nullptr;
-  }
-  return task;
-}
-
 void CurrentThread::schedule(Header* task, bool) noexcept {
   if (on_core_thread()) {
-    push_local(task);
+    local_.push_back(task);
     return;
   }
   if (!inject_.push(task)) {
@@ -110,9 +91,9 @@ Header* CurrentThread::next_task() noexcept {
   ++tick_;
   if (tick_ % config_.global_queue_interval == 0) {
     if (Header* task = inject_.pop()) return task;
-    return pop_local();
+    return local_.pop_front();
   }
-  if (Header* task = pop_local()) return task;
+  if (Header* task = local_.pop_front()) return task;
   return inject_.pop();
 }
 
@@ -258,7 +239,7 @@ void CurrentThread::block_in_place(void (*)(void*), void*) {
 }
 
 void CurrentThread::drain_queues() noexcept {
-  while (Header* task = pop_local())
+  while (Header* task = local_.pop_front())
     task_drop_ref(task);
   while (Header* task = inject_.pop())
     task_drop_ref(task);

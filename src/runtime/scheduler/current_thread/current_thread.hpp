@@ -21,6 +21,7 @@
 #include "runtime/scheduler/unhandled_stop.hpp"
 #include "tokio/detail/runtime_inner.hpp"
 #include "tokio/detail/sync_seam.hpp"
+#include "tokio/detail/task_fifo.hpp"
 #include "tokio/runtime/builder.hpp"
 
 namespace tokio::detail {
@@ -53,8 +54,6 @@ class CurrentThread final : public RuntimeInner {
  private:
   struct RootScheduler;
   bool on_core_thread() const noexcept;
-  void push_local(Header* task) noexcept;
-  Header* pop_local() noexcept;
   Header* next_task() noexcept;
   void drain_queues() noexcept;
   void drive(Header* root);
@@ -73,8 +72,7 @@ class CurrentThread final : public RuntimeInner {
   Inject inject_;
   BlockingPool blocking_;
   seam::mutex core_mutex_;
-  Header* local_head_ = nullptr;  // core thread only
-  Header* local_tail_ = nullptr;
+  TaskFifo local_;  // core thread only
   std::uint32_t tick_ = 0;
   UnhandledStop unhandled_stop_;
   seam::atomic<bool> shut_down_{false};
