@@ -3,7 +3,7 @@
 //
 // Threads and ownership:
 // - The *owner* thread is the one that first runs or enters the set; every later run must be on
-//   it (checked). Only the owner touches `local_`, `running_`, `tick_` and
+//   it (checked). Only the owner touches `local_`, `running_`, `tick_` and `runner_task_`, and
 //   runs tasks; it recognises itself by `tl_local_set == this` (set while it runs or enters the
 //   set, see Entered).
 // - Any thread may wake a task: a wake on the owner inside the set queues locally; any other
@@ -31,7 +31,6 @@ namespace tokio::detail {
 
 class OwnedTasks;
 class RuntimeInner;
-class LocalScheduler;
 
 class LocalScheduler final : public Scheduler {
  public:
