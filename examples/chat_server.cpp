@@ -31,6 +31,7 @@
 #include <utility>
 
 #include "support/memory_check.hpp"
+#include "support/server_main.hpp"
 #include "tokio/tokio.hpp"
 #include "tokio/util/codec.hpp"
 
@@ -140,14 +141,6 @@ tokio::Task<void> serve(TcpListener listener) {
       std::fprintf(stderr, "chat_server: accept: %s\n", e.what());
     }
   }
-}
-
-tokio::Task<int> run_server(std::string addr) {
-  auto listener = co_await TcpListener::bind(addr);
-  std::printf("chat_server listening on %s\n", listener.local_addr().to_string().c_str());
-  std::fflush(stdout);
-  co_await serve(std::move(listener));
-  co_return 0;
 }
 
 // ---- self-test ------------------------------------------------------------------------------
@@ -287,34 +280,8 @@ tokio::Task<void> script(SocketAddr addr) {
               static_cast<unsigned long long>(missed));
 }
 
-tokio::Task<int> self_test() {
-  auto listener = co_await TcpListener::bind("127.0.0.1:0");
-  const SocketAddr addr = listener.local_addr();
-  auto server = tokio::spawn(serve(std::move(listener)));
-  int rc = 0;
-  try {
-    co_await script(addr);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "chat_server self-test: %s\n", e.what());
-    rc = 1;
-  }
-  server.abort();
-  std::printf("chat_server self-test: %s\n", rc == 0 ? "ok" : "FAILED");
-  co_return rc;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string arg = argc > 1 ? argv[1] : "127.0.0.1:8080";
-  if (arg == "-h" || arg == "--help") {
-    std::printf("usage: chat_server [addr] | --self-test\n");
-    return 0;
-  }
-  try {
-    return tokio::run(arg == "--self-test" ? self_test() : run_server(arg));
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "chat_server: %s\n", e.what());
-    return 1;
-  }
+  return examples::server_main(argc, argv, "chat_server", "127.0.0.1:8080", serve, script);
 }

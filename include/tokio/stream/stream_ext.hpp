@@ -47,67 +47,35 @@ concept ItemPredicate = StreamLike<S> && std::predicate < P&,
 
 namespace tokio::detail {
 
-// The generator forms of the per-item adapters, for sources that are not pollable (a
-// channel's recv, a wrapper over a Task): one coroutine frame per adapter. Pollable sources
-// get the fused Adapted (adapted.hpp) instead.
-template <class S, class F>
-tokio::stream::Stream<std::invoke_result_t<F&, tokio::stream::item_t<S>>> map_items(S s, F f) {
-  while (auto item = co_await s.next())
-    co_yield std::invoke(f, std::move(*item));
-}
-template <class S, class P>
-tokio::stream::Stream<tokio::stream::item_t<S>> filter_items(S s, P pred) {
-  while (auto item = co_await s.next())
-    if (std::invoke(pred, std::as_const(*item))) co_yield std::move(*item);
-}
-template <class S, class F>
-tokio::stream::Stream<typename std::invoke_result_t<F&, tokio::stream::item_t<S>>::value_type>
-filter_map_items(S s, F f) {
-  while (auto item = co_await s.next())
-    if (auto mapped = std::invoke(f, std::move(*item))) co_yield std::move(*mapped);
-}
-template <class S, class F>
-tokio::stream::Stream<typename std::invoke_result_t<F&, tokio::stream::item_t<S>>::value_type>
-map_while_items(S s, F f) {
-  while (auto item = co_await s.next()) {
-    auto mapped = std::invoke(f, std::move(*item));
-    if (!mapped) co_return;
-    co_yield std::move(*mapped);
-  }
-}
-template <class S>
-tokio::stream::Stream<tokio::stream::item_t<S>> take_items(S s, std::size_t n) {
-  for (std::size_t taken = 0; taken < n; ++taken) {
+// The per-item adapters: over a pollable source, one fused Adapted (adapted.hpp, no frame of
+// its own); over any other (a channel's recv, a wrapper over a Task), a generator that applies
+// the same step to each item (one coroutine frame per adapter).
+template <class S, class Step>
+tokio::stream::Stream<typename Step::Output> stepped_items(S s, Step step) {
+  std::optional<typename Step::Output> out;
+  while (!step.exhausted()) {
     auto item = co_await s.next();
     if (!item) co_return;
-    co_yield std::move(*item);
+    switch (step(std::move(*item), out)) {
+      case StepResult::Emit:
+        co_yield std::move(*out);
+        out.reset();
+        break;
+      case StepResult::Skip:
+        break;
+      case StepResult::End:
+        co_return;
+    }
   }
 }
-template <class S, class P>
-tokio::stream::Stream<tokio::stream::item_t<S>> take_while_items(S s, P pred) {
-  while (auto item = co_await s.next()) {
-    if (!std::invoke(pred, std::as_const(*item))) co_return;
-    co_yield std::move(*item);
+
+template <class S, class Step>
+auto adapt(S s, Step step) {
+  if constexpr (PollableStream<S>) {
+    return tokio::stream::Adapted(std::move(s), std::move(step));
+  } else {
+    return stepped_items(std::move(s), std::move(step));
   }
-}
-template <class S>
-tokio::stream::Stream<tokio::stream::item_t<S>> skip_items(S s, std::size_t n) {
-  for (std::size_t skipped = 0; skipped < n; ++skipped) {
-    auto item = co_await s.next();
-    if (!item) co_return;
-  }
-  while (auto item = co_await s.next())
-    co_yield std::move(*item);
-}
-template <class S, class P>
-tokio::stream::Stream<tokio::stream::item_t<S>> skip_while_items(S s, P pred) {
-  while (auto item = co_await s.next()) {
-    if (std::invoke(pred, std::as_const(*item))) continue;
-    co_yield std::move(*item);
-    break;
-  }
-  while (auto item = co_await s.next())
-    co_yield std::move(*item);
 }
 
 }  // namespace tokio::detail
@@ -115,17 +83,13 @@ tokio::stream::Stream<tokio::stream::item_t<S>> skip_while_items(S s, P pred) {
 namespace tokio::stream {
 
 // The per-item adapters below give an Adapted (fused, no frame of its own) over a pollable
-// source and a Stream<U> (a generator) over any other; either is a stream with the same
-// members.
+// source and a Stream<U> (a generator) over any other (detail::adapt); either is a stream
+// with the same members.
 
 /// Each item passed through `f` (StreamExt::map).
 template <StreamLike S, ItemFunction<S> F>
 auto map(S s, F f) {
-  if constexpr (detail::PollableStream<S>) {
-    return Adapted(std::move(s), detail::MapStep<item_t<S>, F>{std::move(f)});
-  } else {
-    return detail::map_items(std::move(s), std::move(f));
-  }
+  return detail::adapt(std::move(s), detail::MapStep<item_t<S>, F>{std::move(f)});
 }
 
 /// Each item passed through `f`, which returns an awaitable (a Task, say), awaited before the
@@ -140,74 +104,46 @@ requires detail::Awaitable<std::invoke_result_t<F&, item_t<S>>>
 /// The items for which `pred(item)` is true (StreamExt::filter).
 template <StreamLike S, ItemPredicate<S> P>
 auto filter(S s, P pred) {
-  if constexpr (detail::PollableStream<S>) {
-    return Adapted(std::move(s), detail::FilterStep<item_t<S>, P>{std::move(pred)});
-  } else {
-    return detail::filter_items(std::move(s), std::move(pred));
-  }
+  return detail::adapt(std::move(s), detail::FilterStep<item_t<S>, P>{std::move(pred)});
 }
 
 /// The values of `f(item)`, which returns std::optional<U>, that are not empty
 /// (StreamExt::filter_map).
 template <StreamLike S, ItemFunction<S> F>
 auto filter_map(S s, F f) {
-  if constexpr (detail::PollableStream<S>) {
-    return Adapted(std::move(s), detail::OptionalMapStep<item_t<S>, F, false>{std::move(f)});
-  } else {
-    return detail::filter_map_items(std::move(s), std::move(f));
-  }
+  return detail::adapt(std::move(s), detail::OptionalMapStep<item_t<S>, F, false>{std::move(f)});
 }
 
 /// The values of `f(item)` (an optional) up to the first empty one, where it ends
 /// (StreamExt::map_while).
 template <StreamLike S, ItemFunction<S> F>
 auto map_while(S s, F f) {
-  if constexpr (detail::PollableStream<S>) {
-    return Adapted(std::move(s), detail::OptionalMapStep<item_t<S>, F, true>{std::move(f)});
-  } else {
-    return detail::map_while_items(std::move(s), std::move(f));
-  }
+  return detail::adapt(std::move(s), detail::OptionalMapStep<item_t<S>, F, true>{std::move(f)});
 }
 
 /// The first `n` items; the source is not polled after the n-th (StreamExt::take).
 template <StreamLike S>
 auto take(S s, std::size_t n) {
-  if constexpr (detail::PollableStream<S>) {
-    return Adapted(std::move(s), detail::TakeStep<item_t<S>>{n});
-  } else {
-    return detail::take_items(std::move(s), n);
-  }
+  return detail::adapt(std::move(s), detail::TakeStep<item_t<S>>{n});
 }
 
 /// Items while `pred(item)` is true; ends at the first false (that item is dropped)
 /// (StreamExt::take_while).
 template <StreamLike S, ItemPredicate<S> P>
 auto take_while(S s, P pred) {
-  if constexpr (detail::PollableStream<S>) {
-    return Adapted(std::move(s), detail::WhileStep<item_t<S>, P, false>{std::move(pred)});
-  } else {
-    return detail::take_while_items(std::move(s), std::move(pred));
-  }
+  return detail::adapt(std::move(s), detail::WhileStep<item_t<S>, P, false>{std::move(pred)});
 }
 
 /// Every item after the first `n` (StreamExt::skip).
 template <StreamLike S>
 auto skip(S s, std::size_t n) {
-  if constexpr (detail::PollableStream<S>) {
-    return Adapted(std::move(s), detail::SkipStep<item_t<S>>{n});
-  } else {
-    return detail::skip_items(std::move(s), n);
-  }
+  return detail::adapt(std::move(s), detail::SkipStep<item_t<S>>{n});
 }
 
 /// Every item from the first for which `pred(item)` is false (StreamExt::skip_while).
 template <StreamLike S, ItemPredicate<S> P>
 auto skip_while(S s, P pred) {
-  if constexpr (detail::PollableStream<S>) {
-    return Adapted(std::move(s), detail::WhileStep<item_t<S>, P, true>{std::move(pred)});
-  } else {
-    return detail::skip_while_items(std::move(s), std::move(pred));
-  }
+  return detail::adapt(std::move(s), detail::WhileStep<item_t<S>, P, true>{std::move(pred)});
 }
 
 /// The items of `first`, then those of `second` (StreamExt::chain).
